@@ -1,0 +1,98 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "licensing",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "licensing", targets: ["licensing"]),
+        .library(name: "LicenseCore", targets: ["LicenseCore"]),
+        .library(name: "LicenseStore", targets: ["LicenseStore"]),
+        .library(name: "LicenseServer", targets: ["LicenseServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "LicenseCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LicenseStore",
+            dependencies: [
+                "LicenseCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LicenseServer",
+            dependencies: [
+                "LicenseCore",
+                "LicenseStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "licensing",
+            dependencies: [
+                "LicenseCore",
+                "LicenseStore",
+                "LicenseServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LicenseTestSupport",
+            dependencies: ["LicenseCore", "LicenseStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LicenseCoreTests",
+            dependencies: ["LicenseCore", "LicenseTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LicenseStoreTests",
+            dependencies: ["LicenseCore", "LicenseStore", "LicenseTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LicensingCLITests",
+            dependencies: ["LicenseCore", "LicenseTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LicenseServerTests",
+            dependencies: [
+                "LicenseCore", "LicenseStore", "LicenseServer", "LicenseTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The client a login comes from; it needs the module of the same name.
+public enum LoginClient: String, Codable, Sendable, CaseIterable {
+    case web, windows
+}
+
+/// Stable reason codes of checks and login checks.
+public enum CheckReason: String, Codable, Sendable {
+    case granted
+    case unknownUser = "unknown-user"
+    case unknownModule = "unknown-module"
+    case notLicensed = "not-licensed"
+    case ownerExpired = "owner-expired"
+    case userRetired = "user-retired"
+    case cannotLogIn = "cannot-log-in"
+    case waitingForApproval = "waiting-for-approval"
+    case missingUserLicense = "missing-user-license"
+    case missingClientLicense = "missing-client-license"
+    case tenantIntegrity = "tenant-integrity"
+    case userIntegrity = "user-integrity"
+    case noLoginEvent = "no-login-event"
+}
+
+public struct CheckDecision: Sendable, Equatable, Codable {
+    public var granted: Bool
+    public var reason: CheckReason
+    public init(granted: Bool, reason: CheckReason) {
+        self.granted = granted
+        self.reason = reason
+    }
+    public static let granted = CheckDecision(granted: true, reason: .granted)
+    public static func denied(_ reason: CheckReason) -> CheckDecision { CheckDecision(granted: false, reason: reason) }
+}
+
+public struct LoginDecision: Sendable, Equatable, Codable {
+    public var allowed: Bool
+    public var reasons: [CheckReason]
+    public var messageOfTheDay: String?
+    /// The message of an active no-login event that denied the login.
+    public var noLoginMessage: String?
+}
+
+/// DESIGN §7 "Login check".
+public enum LoginRule {
+    /// The module every login needs, besides the client's module.
+    public static let userModule = "user"
+
+    public static func decide(
+        user: User?, isUserIntact: Bool, hasModule: (String) -> Bool, client: LoginClient, isTenantIntact: Bool,
+        events: [SystemEvent], now: Date
+    ) -> LoginDecision {
+        let motd = events.first { $0.key == SystemEvent.messageOfTheDay && $0.isActive(at: now) }?.message
+        var reasons: [CheckReason] = []
+        if !isTenantIntact { reasons.append(.tenantIntegrity) }
+        guard let user else {
+            return LoginDecision(allowed: false, reasons: reasons + [.unknownUser], messageOfTheDay: motd)
+        }
+        if !isUserIntact { reasons.append(.userIntegrity) }
+        if user.retired { reasons.append(.userRetired) }
+        if !user.canLogIn { reasons.append(.cannotLogIn) }
+        if user.waitingForApproval { reasons.append(.waitingForApproval) }
+        if !hasModule(userModule) { reasons.append(.missingUserLicense) }
+        if !hasModule(client.rawValue) { reasons.append(.missingClientLicense) }
+        var blockMessage: String?
+        if !user.isAdministrator,
+            let block = events.first(where: {
+                $0.key == SystemEvent.noLogin && $0.isActive(at: now) && $0.covers(userName: user.userName)
+            })
+        {
+            reasons.append(.noLoginEvent)
+            blockMessage = block.message
+        }
+        return LoginDecision(allowed: reasons.isEmpty, reasons: reasons, messageOfTheDay: motd, noLoginMessage: blockMessage)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Rows written locally carry a seal over these canonical encodings (see `docs/canonical-encoding.md`).
+/// Each includes the tenant id, so a row copied to another tenant is void there.
+extension Tenant {
+    public var sealBytes: [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/tenant/v1")
+        e.add("tenant", id)
+        e.add("companyName", companyName)
+        e.add("serialNumber", serialNumber)
+        e.add("databaseType", databaseType.rawValue)
+        e.add("databaseOwner", databaseOwner)
+        e.add("trustRoot", trustRoot)
+        e.add("createdAt", createdAt)
+        return e.bytes
+    }
+}
+
+extension User {
+    public func sealBytes(tenant: String) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/user/v1")
+        e.add("tenant", tenant)
+        e.add("id", id)
+        e.add("userName", userName)
+        e.add("type", type.rawValue)
+        e.add("canLogIn", canLogIn)
+        e.add("retired", retired)
+        e.add("waitingForApproval", waitingForApproval)
+        e.add("isAdministrator", isAdministrator)
+        return e.bytes
+    }
+}
+
+extension Assignment {
+    public func sealBytes(tenant: String) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/assignment/v1")
+        e.add("tenant", tenant)
+        e.add("owner", owner)
+        e.add("module", module)
+        e.add("userID", userID)
+        e.add("viaPlan", viaPlan)
+        e.add("createdAt", createdAt)
+        e.add("createdBy", createdBy)
+        e.add("comment", comment)
+        return e.bytes
+    }
+}
+
+extension Satellite {
+    public func sealBytes(tenant: String) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/satellite/v1")
+        e.add("tenant", tenant)
+        e.add("name", name)
+        e.add("createdAt", createdAt)
+        return e.bytes
+    }
+}
+
+extension SatelliteAssignment {
+    public func sealBytes(tenant: String) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/satellite-assignment/v1")
+        e.add("tenant", tenant)
+        e.add("owner", owner)
+        e.add("module", module)
+        e.add("satellite", satellite)
+        e.add("createdAt", createdAt)
+        e.add("createdBy", createdBy)
+        return e.bytes
+    }
+}
+
+/// One entry of the audit log; `previousSeal` chains it to the entry before.
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public var sequence: Int64
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var target: String
+    public var before: String?
+    public var after: String?
+    public var previousSeal: String
+
+    public init(
+        sequence: Int64, at: Date, actor: String, action: String, target: String, before: String?, after: String?,
+        previousSeal: String
+    ) {
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.before = before
+        self.after = after
+        self.previousSeal = previousSeal
+    }
+
+    public func sealBytes(tenant: String) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/audit/v1")
+        e.add("tenant", tenant)
+        e.add("sequence", sequence)
+        e.add("at", at)
+        e.add("actor", actor)
+        e.add("action", action)
+        e.add("target", target)
+        e.add("before", before)
+        e.add("after", after)
+        e.add("previousSeal", previousSeal)
+        return e.bytes
+    }
+}
+
+/// The head of a tenant's audit chain and its write version, kept in one sealed row.
+public struct TenantHead: Sendable, Equatable {
+    public var version: Int64
+    public var auditSequence: Int64
+    public var auditSeal: String
+
+    public init(version: Int64, auditSequence: Int64, auditSeal: String) {
+        self.version = version
+        self.auditSequence = auditSequence
+        self.auditSeal = auditSeal
+    }
+
+    public func sealBytes(tenant: String) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/tenant-head/v1")
+        e.add("tenant", tenant)
+        e.add("auditSequence", auditSequence)
+        e.add("auditSeal", auditSeal)
+        return e.bytes
+    }
+}

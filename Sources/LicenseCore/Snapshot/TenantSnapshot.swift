@@ -1,0 +1,114 @@
+import Foundation
+
+/// An immutable view of one tenant for checks (DESIGN §4): users → effective modules, owners' grant dates,
+/// active events. Built from verified rows only; a store swaps in a new one after each committed write.
+///
+/// A check is two dictionary look-ups and a bit test; dates are applied per check, so a snapshot stays right
+/// as the clock passes an owner's grace date.
+public final class TenantSnapshot: Sendable {
+    struct UserEntry: Sendable {
+        let user: User
+        let isIntact: Bool
+        /// Bit i set = the module with index i is effective (dates aside).
+        let bits: [UInt64]
+    }
+
+    public let version: Int64
+    public let state: TenantLicenseState
+    let moduleIndex: [ModuleKey: Int]
+    /// Per module index: the moment its owner stops granting, if any.
+    let grantsUntil: [Date?]
+    /// Per module index: its name, to answer "has any owner's module called X".
+    let moduleNames: [String]
+    let users: [String: UserEntry]
+    let events: [SystemEvent]
+
+    /// - Parameters:
+    ///   - state: verified rows of the whole tenant.
+    ///   - voidUsers: users whose seal is broken: they are known, but hold nothing and cannot log in.
+    public init(version: Int64, state: TenantLicenseState, voidUsers: [User] = []) {
+        self.version = version
+        self.state = state
+        var index: [ModuleKey: Int] = [:]
+        var grants: [Date?] = []
+        var names: [String] = []
+        for owner in state.owners.values.sorted(by: { $0.name < $1.name }) {
+            for module in owner.sortedModules {
+                index[ModuleKey(owner: owner.name, module: module.name)] = grants.count
+                grants.append(owner.header.dates.grantsUntil)
+                names.append(module.name)
+            }
+        }
+        moduleIndex = index
+        grantsUntil = grants
+        moduleNames = names
+        let words = (grants.count + 63) / 64
+        let byUser = Dictionary(grouping: state.assignments, by: \.userID)
+        var entries: [String: UserEntry] = [:]
+        entries.reserveCapacity(state.users.count + voidUsers.count)
+        for user in state.users.values {
+            var bits = [UInt64](repeating: 0, count: words)
+            let effective = EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners)
+            for key in effective.keys {
+                if let i = index[key] { bits[i >> 6] |= 1 << UInt64(i & 63) }
+            }
+            entries[user.userName] = UserEntry(user: user, isIntact: true, bits: bits)
+        }
+        for user in voidUsers where entries[user.userName] == nil {
+            entries[user.userName] = UserEntry(user: user, isIntact: false, bits: [UInt64](repeating: 0, count: words))
+        }
+        users = entries
+        events = state.events
+    }
+
+    // MARK: - Checks
+
+    /// "May this user use this module?" — the hot path.
+    public func check(userName: String, module: ModuleKey, now: Date = Date()) -> CheckDecision {
+        guard state.isTenantIntact else { return .denied(.tenantIntegrity) }
+        guard let entry = users[userName] else { return .denied(.unknownUser) }
+        guard entry.isIntact else { return .denied(.userIntegrity) }
+        guard !entry.user.retired else { return .denied(.userRetired) }
+        guard let i = moduleIndex[module] else { return .denied(.unknownModule) }
+        guard entry.bits[i >> 6] & (1 << UInt64(i & 63)) != 0 else { return .denied(.notLicensed) }
+        if let end = grantsUntil[i], now >= end { return .denied(.ownerExpired) }
+        return .granted
+    }
+
+    public func loginCheck(userName: String, client: LoginClient, now: Date = Date()) -> LoginDecision {
+        let entry = users[userName]
+        return LoginRule.decide(
+            user: entry?.user, isUserIntact: entry?.isIntact ?? false,
+            hasModule: { name in entry.map { self.has(name, entry: $0, now: now) } ?? false },
+            client: client, isTenantIntact: state.isTenantIntact, events: events, now: now)
+    }
+
+    private func has(_ moduleName: String, entry: UserEntry, now: Date) -> Bool {
+        guard entry.isIntact else { return false }
+        for (i, name) in moduleNames.enumerated() where name == moduleName {
+            if entry.bits[i >> 6] & (1 << UInt64(i & 63)) != 0, grantsUntil[i].map({ now < $0 }) ?? true { return true }
+        }
+        return false
+    }
+
+    // MARK: - Reads
+
+    public func user(named userName: String) -> User? { users[userName]?.user }
+
+    /// Effective modules of a user with their source, dates applied.
+    public func effectiveModules(of userName: String, now: Date = Date()) -> [ModuleKey: ModuleSource] {
+        guard let entry = users[userName], entry.isIntact else { return [:] }
+        return EffectiveModules.of(
+            userAssignments: state.assignments.filter { $0.userID == entry.user.id }, owners: state.owners, now: now)
+    }
+
+    public func userCounts(activeOnly: Bool, now: Date = Date()) -> UserCounts {
+        let byUser = Dictionary(grouping: state.assignments, by: \.userID)
+        return UserCounts.compute(
+            owners: state.owners, users: Array(state.users.values),
+            effective: { EffectiveModules.of(userAssignments: byUser[$0.id] ?? [], owners: self.state.owners, now: now) },
+            activeOnly: activeOnly)
+    }
+
+    public func fencing() -> [FencingEntry] { Fencing.entries(owners: state.owners, seatsInUse: state.seatsInUse) }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import LicenseCore
+
+/// A user to create.
+public struct NewUser: Sendable, Equatable {
+    public var userName: String
+    public var displayName: String?
+    public var email: String?
+    public var type: UserType
+    public var canLogIn: Bool
+    public var isAdministrator: Bool
+    /// A bcrypt hash; only administrators have one.
+    public var passwordHash: String?
+
+    public init(
+        userName: String, displayName: String? = nil, email: String? = nil, type: UserType = .employee,
+        canLogIn: Bool = false, isAdministrator: Bool = false, passwordHash: String? = nil
+    ) {
+        self.userName = userName
+        self.displayName = displayName
+        self.email = email
+        self.type = type
+        self.canLogIn = canLogIn
+        self.isAdministrator = isAdministrator
+        self.passwordHash = passwordHash
+    }
+
+    public func validate() throws(LicenseInputError) {
+        try Validate.identifier(userName, field: "userName")
+        try Validate.text(displayName, field: "displayName", limit: 200)
+        try Validate.text(email, field: "email", limit: 254)
+    }
+}
+
+/// Changes to a user's license-relevant flags; nil leaves a field as it is.
+public struct UserChanges: Sendable, Equatable {
+    public var canLogIn: Bool?
+    public var retired: Bool?
+    public var waitingForApproval: Bool?
+    public var isAdministrator: Bool?
+    public var type: UserType?
+    public var displayName: String??
+    public var email: String??
+    public var passwordHash: String?
+
+    public init(
+        canLogIn: Bool? = nil, retired: Bool? = nil, waitingForApproval: Bool? = nil, isAdministrator: Bool? = nil,
+        type: UserType? = nil, displayName: String?? = nil, email: String?? = nil, passwordHash: String? = nil
+    ) {
+        self.canLogIn = canLogIn
+        self.retired = retired
+        self.waitingForApproval = waitingForApproval
+        self.isAdministrator = isAdministrator
+        self.type = type
+        self.displayName = displayName
+        self.email = email
+        self.passwordHash = passwordHash
+    }
+}
+
+/// A row that failed verification: which table, which row, what is wrong.
+public struct IntegrityProblem: Sendable, Equatable, Codable, Hashable {
+    public var table: String
+    public var key: String
+    public var problem: String
+
+    public init(table: String, key: String, problem: String) {
+        self.table = table
+        self.key = key
+        self.problem = problem
+    }
+}
+
+/// A tenant's active events and what else a status page reads.
+public struct EventDraft: Sendable, Equatable {
+    public var key: String
+    public var scope: SystemEvent.Scope
+    public var scopeOwner: String?
+    public var message: String
+    public var expectedFinish: Date?
+    public var systemWide: Bool
+
+    public init(
+        key: String, scope: SystemEvent.Scope = .system, scopeOwner: String? = nil, message: String,
+        expectedFinish: Date? = nil, systemWide: Bool = true
+    ) {
+        self.key = key
+        self.scope = scope
+        self.scopeOwner = scopeOwner
+        self.message = message
+        self.expectedFinish = expectedFinish
+        self.systemWide = systemWide
+    }
+}
+
+/// The persistence of license data (DESIGN §4). Backends persist and lock; the rules in `LicenseCore` decide.
+///
+/// Every method that changes data runs one transaction that reads what the rule needs, calls the rule, writes the
+/// result and appends a sealed audit entry; a refusal changes nothing.
+public protocol LicenseStoring: Sendable {
+    // MARK: Tenants
+    func createTenant(_ tenant: Tenant, actor: String) async throws
+    func tenantIDs() async throws -> [String]
+    func tenant(_ id: String) async throws -> Tenant
+    /// Bumped by every committed write of the tenant.
+    func version(of tenant: String) async throws -> Int64
+
+    // MARK: Reads for checks
+    /// The tenant's verified rows as an immutable snapshot.
+    func loadSnapshot(tenant: String) async throws -> TenantSnapshot
+    /// User names (or satellite names) holding a module.
+    func holders(tenant: String, module: ModuleKey) async throws -> [String]
+    func passwordHash(tenant: String, userName: String) async throws -> String?
+
+    // MARK: Activation
+    func previewActivation(tenant: String, package: Data, now: Date) async throws -> ActivationPreview
+    /// Activates a package, or throws `count-below-in-use` with the preview's facts.
+    func activate(tenant: String, package: Data, actor: String, now: Date) async throws -> ActivationPreview
+
+    // MARK: Users
+    func addUsers(tenant: String, _ users: [NewUser], actor: String, now: Date) async throws -> [User]
+    func updateUser(tenant: String, userName: String, changes: UserChanges, actor: String, now: Date) async throws -> User
+    func deleteUser(tenant: String, userName: String, actor: String, now: Date) async throws
+
+    // MARK: Assignments
+    func assign(tenant: String, userName: String, module: ModuleKey, actor: String, now: Date) async throws -> [Assignment]
+    func unassign(
+        tenant: String, userName: String, module: ModuleKey, cascade: Bool, actor: String, now: Date
+    ) async throws -> [Assignment]
+    func addSatellite(tenant: String, name: String, actor: String, now: Date) async throws -> Satellite
+    func assignSatellite(tenant: String, satellite: String, module: ModuleKey, actor: String, now: Date) async throws
+    func unassignSatellite(tenant: String, satellite: String, module: ModuleKey, actor: String, now: Date) async throws
+
+    // MARK: Events
+    func addEvent(tenant: String, _ draft: EventDraft, actor: String, now: Date) async throws -> SystemEvent
+    func events(tenant: String, now: Date) async throws -> [SystemEvent]
+
+    // MARK: Integrity and audit
+    /// Every row that fails its signature, seal or chain. Empty means intact.
+    func verify(tenant: String) async throws -> [IntegrityProblem]
+    /// Audit entries, newest first, older than `before` (a sequence number) when given.
+    func audit(tenant: String, before: Int64?, limit: Int) async throws -> [AuditEntry]
+}
