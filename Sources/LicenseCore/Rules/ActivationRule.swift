@@ -25,6 +25,19 @@ public struct ActivationPreview: Sendable, Equatable, Codable {
     public var previousIssuedAt: Date?
     public var modules: [ModuleDiff]
 
+    enum CodingKeys: String, CodingKey { case canBeActivated, reason, owner, issuedAt, previousIssuedAt, modules }
+
+    /// `reason` is always present (null when the package can be activated), as clients test for it.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(canBeActivated, forKey: .canBeActivated)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(owner, forKey: .owner)
+        try c.encode(issuedAt, forKey: .issuedAt)
+        try c.encode(previousIssuedAt, forKey: .previousIssuedAt)
+        try c.encode(modules, forKey: .modules)
+    }
+
     /// Modules that must lose holders before the package can be activated.
     public var blocking: [ModuleDiff] { modules.filter { $0.mustRemove > 0 } }
 }

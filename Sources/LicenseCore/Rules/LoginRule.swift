@@ -39,6 +39,17 @@ public struct LoginDecision: Sendable, Equatable, Codable {
     public var messageOfTheDay: String?
     /// The message of an active no-login event that denied the login.
     public var noLoginMessage: String?
+
+    enum CodingKeys: String, CodingKey { case allowed, reasons, messageOfTheDay, noLoginMessage }
+
+    /// `messageOfTheDay` is always present (null when there is none).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(allowed, forKey: .allowed)
+        try c.encode(reasons, forKey: .reasons)
+        try c.encode(messageOfTheDay, forKey: .messageOfTheDay)
+        try c.encodeIfPresent(noLoginMessage, forKey: .noLoginMessage)
+    }
 }
 
 /// DESIGN §7 "Login check".

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import LicenseCore
+import LicenseStore
+
+@main
+struct Licensing: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "licensing",
+        abstract: "A license server for modular software: issue, activate, assign and check licenses.",
+        discussion: """
+            Exit codes: 0 success or granted; 1 refused or denied by a rule; 2 invalid input (malformed, unsigned or \
+            foreign package, unknown user or module); 3 integrity failure.
+            """,
+        subcommands: [
+            IssuerCommand.self, InitCommand.self, LicenseCommand.self, UserCommand.self, SatelliteCommand.self,
+            AssignCommand.self, UnassignCommand.self, CheckCommand.self, LoginCheckCommand.self,
+            CountUsersCommand.self, FencingCommand.self, VerifyCommand.self, AuditCommand.self,
+        ])
+}
+
+/// Options every command that touches a data directory takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The data directory (env LICENSING_DATA).")
+    var data: String = ProcessInfo.processInfo.environment["LICENSING_DATA"] ?? "./licensing-data"
+
+    @Option(name: .long, help: "The tenant (env LICENSING_TENANT); may be omitted when exactly one exists.")
+    var tenant: String?
+
+    @Flag(name: .long, help: "Print one JSON document to stdout.")
+    var json = false
+
+    var dataDirectory: URL { URL(fileURLWithPath: data, isDirectory: true) }
+
+    func openStore() throws -> SQLiteLicenseStore {
+        let database = dataDirectory.appendingPathComponent("licensing.sqlite")
+        guard FileManager.default.fileExists(atPath: database.path) else {
+            throw CLIError.input("no licensing data in \(data); run 'licensing init' first or pass --data")
+        }
+        return try SQLiteLicenseStore(dataDirectory: dataDirectory)
+    }
+
+    /// The named tenant, else the only one.
+    func resolveTenant(_ store: some LicenseStoring) async throws -> String {
+        if let name = tenant ?? ProcessInfo.processInfo.environment["LICENSING_TENANT"], !name.isEmpty {
+            try Validate.tenantID(name)
+            _ = try await store.tenant(name)
+            return name
+        }
+        let ids = try await store.tenantIDs()
+        switch ids.count {
+        case 0: throw CLIError.input("no tenant in \(data); run 'licensing init' first")
+        case 1: return ids[0]
+        default: throw CLIError.input("\(ids.count) tenants in \(data) (\(ids.joined(separator: ", "))); pass --tenant")
+        }
+    }
+}
+
+/// The actor named in audit entries for CLI writes.
+var cliActor: String {
+    let env = ProcessInfo.processInfo.environment
+    return "cli:" + (env["LICENSING_ACTOR"] ?? env["USER"] ?? "unknown")
+}
