@@ -135,6 +135,18 @@ public protocol LicenseStoring: Sendable {
     func addEvent(tenant: String, _ draft: EventDraft, actor: String, now: Date) async throws -> SystemEvent
     func events(tenant: String, now: Date) async throws -> [SystemEvent]
 
+    // MARK: API tokens
+    func createToken(_ token: APIToken, now: Date) async throws
+    /// Tokens of a tenant, or the operator tokens when `tenant` is nil.
+    func tokens(tenant: String?) async throws -> [APIToken]
+    /// The token with this id if its row's seal holds.
+    func token(id: String) async throws -> APIToken?
+    func revokeToken(id: String, actor: String, now: Date) async throws
+    /// Changes whenever a token is created or revoked, for caches to notice.
+    func tokensFingerprint() async throws -> String
+    /// Each tenant's version, for a watcher that reloads changed tenants.
+    func tenantVersions() async throws -> [String: Int64]
+
     // MARK: Integrity and audit
     /// Every row that fails its signature, seal or chain. Empty means intact.
     func verify(tenant: String) async throws -> [IntegrityProblem]

@@ -15,7 +15,8 @@ struct Licensing: AsyncParsableCommand {
         subcommands: [
             IssuerCommand.self, InitCommand.self, LicenseCommand.self, UserCommand.self, SatelliteCommand.self,
             AssignCommand.self, UnassignCommand.self, CheckCommand.self, LoginCheckCommand.self,
-            CountUsersCommand.self, FencingCommand.self, VerifyCommand.self, AuditCommand.self,
+            CountUsersCommand.self, FencingCommand.self, VerifyCommand.self, AuditCommand.self, ServeCommand.self,
+            TokenCommand.self, DemoCommand.self,
         ])
 }
 

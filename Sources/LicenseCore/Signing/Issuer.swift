@@ -20,6 +20,30 @@ public struct PackageSpec: Codable, Sendable {
     public var extraInfo: String?
     public var modules: [ModuleLicense]
 
+    public init(
+        owner: String, description: String? = nil, companyName: String, serialNumber: String, issuedAt: Date? = nil,
+        expiresAt: Date? = nil, graceUntil: Date? = nil, maintenanceUntil: Date? = nil, adminWarningAt: Date? = nil,
+        nextCheckAt: Date? = nil, licenseURL: String? = nil, deploymentType: String? = nil, productType: String? = nil,
+        extraFlags: Int? = nil, extraInfo: String? = nil, modules: [ModuleLicense]
+    ) {
+        self.owner = owner
+        self.description = description
+        self.companyName = companyName
+        self.serialNumber = serialNumber
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.graceUntil = graceUntil
+        self.maintenanceUntil = maintenanceUntil
+        self.adminWarningAt = adminWarningAt
+        self.nextCheckAt = nextCheckAt
+        self.licenseURL = licenseURL
+        self.deploymentType = deploymentType
+        self.productType = productType
+        self.extraFlags = extraFlags
+        self.extraInfo = extraInfo
+        self.modules = modules
+    }
+
     public static func parse(_ data: Data) throws(LicenseInputError) -> PackageSpec {
         try JSONInput.decode(PackageSpec.self, from: data, what: "the package spec", limit: 8 << 20)
     }

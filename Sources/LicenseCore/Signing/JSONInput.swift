@@ -60,6 +60,11 @@ public enum JSONInput {
         }
     }
 
+    /// The nesting check alone, for edges that decode themselves.
+    public static func checkDepthPublic(_ data: Data) throws(LicenseInputError) {
+        try checkDepth(data, what: "the request body")
+    }
+
     public static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")

@@ -149,6 +149,23 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-api-tokens") { db in
+            // Operator tokens belong to no tenant: tenant_id '*'.
+            try db.execute(sql: """
+                CREATE TABLE api_token (
+                    tenant_id TEXT NOT NULL,
+                    id TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'checker', 'reader', 'operator')),
+                    name TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    revoked_at INTEGER,
+                    seal TEXT NOT NULL,
+                    PRIMARY KEY (tenant_id, id)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import LicenseCore
+import LicenseStore
+import Logging
+import Prometheus
+
+/// How the server runs.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The root public key (JWK JSON) that tenants created through the API trust by default.
+    public var defaultTrustRoot: String?
+    /// How often to look for writes made by other processes.
+    public var watchInterval: Duration
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, defaultTrustRoot: String? = nil,
+        watchInterval: Duration = .milliseconds(250), logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.defaultTrustRoot = defaultTrustRoot
+        self.watchInterval = watchInterval
+        self.logLevel = logLevel
+    }
+}
+
+/// Builds the application: the executable runs it, tests drive it with `app.test(.router)` or `.live`.
+///
+/// - Parameter onReady: called with the bound port once the server listens (port 0 picks a free one).
+public func buildApplication(
+    _ configuration: ServerConfiguration, store: some LicenseStoring,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let logger = {
+        var logger = Logger(label: "licensing")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }()
+    let snapshots = SnapshotCache(store: store)
+    let tokens = TokenCache(store: store)
+    let router = buildRouter(store: store, snapshots: snapshots, tokens: tokens, registry: registry, configuration: configuration)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "licensing"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.info("licensing server listening on http://\(configuration.host):\(port)")
+            await onReady(port)
+        },
+        logger: logger)
+    app.addServices(
+        ChangeWatcher(
+            store: store, snapshots: snapshots, tokens: tokens, interval: configuration.watchInterval, logger: logger))
+    return app
+}
+
+func buildRouter(
+    store: some LicenseStoring, snapshots: SnapshotCache, tokens: TokenCache, registry: PrometheusCollectorRegistry,
+    configuration: ServerConfiguration
+) -> Router<LicenseRequestContext> {
+    let router = Router(context: LicenseRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(registry: registry))
+    router.add(middleware: ErrorMiddleware())
+    let seats = SeatMetrics(registry: registry, snapshots: snapshots)
+    router.get("health") { _, _ in
+        try JSONResponse.make(["status": "ok"])
+    }
+    router.get("metrics") { _, _ in
+        seats.update()
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+    router.get("openapi.json") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+    }
+    let api = router.group("api/v1/tenants")
+    TenantsController(store: store, defaultTrustRoot: configuration.defaultTrustRoot)
+        .register(on: api.group().add(middleware: OperatorAuthMiddleware(tokens: tokens)))
+    let tenant = api.group(":tenant").add(middleware: TenantAuthMiddleware(tokens: tokens))
+    LicensesController(store: store, snapshots: snapshots).register(on: tenant)
+    UsersController(store: store, snapshots: snapshots, checks: CheckMetrics(registry: registry)).register(on: tenant)
+    SatellitesController(store: store, snapshots: snapshots).register(on: tenant)
+    return router
+}
+
+/// Seats in use per module, refreshed from the cached snapshots at each scrape.
+struct SeatMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let snapshots: SnapshotCache
+
+    func update() {
+        for (tenant, snapshot) in snapshots.cached {
+            for entry in snapshot.fencing() {
+                registry.makeGauge(
+                    descriptor: MetricNames.seatsInUse,
+                    labels: [("tenant", tenant), ("module", "\(entry.owner.lowercased()).\(entry.module)")]
+                ).set(Double(entry.inUse))
+                registry.makeGauge(
+                    descriptor: MetricNames.seatsTotal,
+                    labels: [("tenant", tenant), ("module", "\(entry.owner.lowercased()).\(entry.module)")]
+                ).set(Double(entry.total))
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import LicenseCore
+import LicenseStore
+import Prometheus
+
+/// `/api/v1/tenants/{tenant}/users`, their licenses, the hot check and the login check.
+struct UsersController {
+    let store: any LicenseStoring
+    let snapshots: SnapshotCache
+    let checks: CheckMetrics
+
+    struct NewUserBody: Decodable {
+        var userName: String
+        var type: UserType?
+        var canLogIn: Bool?
+        var isAdministrator: Bool?
+        var displayName: String?
+        var email: String?
+        /// Only for administrators: the admin pages' password (8–72 characters), stored as a bcrypt hash.
+        var password: String?
+    }
+
+    struct UserPatchBody: Decodable {
+        var canLogIn: Bool?
+        var retired: Bool?
+        var waitingForApproval: Bool?
+        var isAdministrator: Bool?
+        var type: UserType?
+        var displayName: String?
+        var email: String?
+    }
+
+    struct UserLicenses: Codable {
+        var userName: String
+        var modules: [UserReport.Module]
+    }
+
+    struct AssignBody: Encodable {
+        var userName: String
+        var module: String
+        var assigned: [String]
+    }
+
+    struct UnassignBody: Encodable {
+        var userName: String
+        var module: String
+        var removed: [String]
+    }
+
+    struct LoginCheckBody: Decodable {
+        var client: LoginClient
+    }
+
+    func register(on group: RouterGroup<LicenseRequestContext>) {
+        group.get("users") { _, context in
+            try context.require(.read)
+            let snapshot = try await snapshots.snapshot(try context.tenant())
+            return try JSONResponse.make(UserListReport(users: UserReport.all(in: snapshot, now: Date())))
+        }
+        group.post("users") { request, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let body = try await request.decodeJSON(NewUserBody.self, context: context)
+            var hash: String?
+            if let password = body.password {
+                guard body.isAdministrator == true else { throw APIError.invalid("only administrators have a password") }
+                guard (8...72).contains(password.count) else { throw APIError.invalid("the password must be 8 to 72 characters") }
+                hash = Bcrypt.hash(password, cost: 10)
+            }
+            let draft = NewUser(
+                userName: body.userName, displayName: body.displayName, email: body.email, type: body.type ?? .employee,
+                canLogIn: body.canLogIn ?? false, isAdministrator: body.isAdministrator ?? false, passwordHash: hash)
+            let user = try await store.addUsers(tenant: tenant, [draft], actor: context.actor, now: Date())[0]
+            snapshots.invalidate(tenant)
+            return try JSONResponse.make(UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()), status: .created)
+        }
+        group.get("users/:user") { _, context in
+            try context.require(.read)
+            let name = try PathValue.name(context, "user", field: "userName")
+            let snapshot = try await snapshots.snapshot(try context.tenant())
+            guard let user = snapshot.user(named: name) else { throw APIError.notFound("unknown user '\(name)'") }
+            return try JSONResponse.make(UserReport.make(user, in: snapshot, now: Date()))
+        }
+        group.patch("users/:user") { request, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let name = try PathValue.name(context, "user", field: "userName")
+            let body = try await request.decodeJSON(UserPatchBody.self, context: context)
+            let changes = UserChanges(
+                canLogIn: body.canLogIn, retired: body.retired, waitingForApproval: body.waitingForApproval,
+                isAdministrator: body.isAdministrator, type: body.type,
+                displayName: body.displayName.map { .some($0) }, email: body.email.map { .some($0) })
+            let user = try await store.updateUser(tenant: tenant, userName: name, changes: changes, actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return try JSONResponse.make(UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()))
+        }
+        group.delete("users/:user") { _, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let name = try PathValue.name(context, "user", field: "userName")
+            try await store.deleteUser(tenant: tenant, userName: name, actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return Response(status: .noContent)
+        }
+        group.get("users/:user/licenses") { _, context in
+            try context.require(.read)
+            let name = try PathValue.name(context, "user", field: "userName")
+            let snapshot = try await snapshots.snapshot(try context.tenant())
+            guard let user = snapshot.user(named: name) else { throw APIError.notFound("unknown user '\(name)'") }
+            return try JSONResponse.make(UserLicenses(userName: name, modules: UserReport.make(user, in: snapshot, now: Date()).modules))
+        }
+        // The hot path: one snapshot look-up, no database.
+        group.get("users/:user/licenses/:owner/:module") { _, context in
+            try context.require(.check)
+            let name = try context.parameters.require("user")
+            let key = try PathValue.module(context)
+            let decision = try await snapshots.snapshot(try context.tenant()).check(userName: name, module: key)
+            checks.record(decision.granted)
+            return try JSONResponse.make(decision)
+        }
+        group.put("users/:user/licenses/:owner/:module") { _, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let name = try PathValue.name(context, "user", field: "userName")
+            let key = try PathValue.module(context)
+            let rows = try await store.assign(tenant: tenant, userName: name, module: key, actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return try JSONResponse.make(AssignBody(userName: name, module: key.description, assigned: rows.map(\.key.description)))
+        }
+        group.delete("users/:user/licenses/:owner/:module") { request, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let name = try PathValue.name(context, "user", field: "userName")
+            let key = try PathValue.module(context)
+            let cascade = try QueryValue.bool(request, "cascade") ?? false
+            let rows = try await store.unassign(
+                tenant: tenant, userName: name, module: key, cascade: cascade, actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return try JSONResponse.make(
+                UnassignBody(
+                    userName: name, module: key.description,
+                    removed: rows.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }))
+        }
+        group.post("users/:user/login-check") { request, context in
+            try context.require(.check)
+            let name = try context.parameters.require("user")
+            let body = try await request.decodeJSON(LoginCheckBody.self, context: context)
+            let decision = try await snapshots.snapshot(try context.tenant()).loginCheck(userName: name, client: body.client)
+            return try JSONResponse.make(decision)
+        }
+    }
+}
+
+/// Checks granted and denied, for `/metrics`.
+struct CheckMetrics: Sendable {
+    let granted: Prometheus.Counter
+    let denied: Prometheus.Counter
+
+    init(registry: PrometheusCollectorRegistry) {
+        granted = registry.makeCounter(descriptor: MetricNames.checks, labels: [("result", "granted")])
+        denied = registry.makeCounter(descriptor: MetricNames.checks, labels: [("result", "denied")])
+    }
+
+    func record(_ isGranted: Bool) { (isGranted ? granted : denied).increment() }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Hummingbird
+import LicenseCore
+import LicenseServer
+import LicenseStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the REST API (and /health, /metrics, /openapi.json).")
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port (0 picks a free one).") var port = 8080
+    @Option(help: "The data directory (env LICENSING_DATA).")
+    var data: String = ProcessInfo.processInfo.environment["LICENSING_DATA"] ?? "./licensing-data"
+    @Option(help: "The root public key new tenants trust by default (ROOT.pub.jwk).") var trustRoot: String?
+
+    func run() async throws {
+        try await guarded {
+            guard (0...65_535).contains(port) else { throw CLIError.input("--port must be between 0 and 65535") }
+            var root: String?
+            if let trustRoot {
+                let key = try SigningKeyJWK.parse(readInputFile(trustRoot, what: "trust root", limit: 16_384))
+                _ = try key.publicKey()
+                root = String(decoding: key.publicOnly.encoded(), as: UTF8.self)
+            }
+            let store = try SQLiteLicenseStore(dataDirectory: URL(fileURLWithPath: data, isDirectory: true))
+            let app = try await buildApplication(ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store)
+            try await app.runService()
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "API tokens: shown once, stored as a hash.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    /// `lic_<12 hex>_<43 base64url>`: the id finds the row, the secret is checked against its hash.
+    static func makeToken(tenant: String?, role: APIToken.Role, name: String) -> (token: APIToken, presented: String) {
+        let idBytes = SymmetricKey(size: .init(bitCount: 48)).withUnsafeBytes { Array($0) }
+        let id = idBytes.map { String(format: "%02x", $0) }.joined()
+        let secret = Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+        let token = APIToken(
+            id: id, tenant: tenant, role: role, name: name, secretHash: APIToken.hash(secret: secret),
+            createdAt: Date().wholeSeconds, createdBy: cliActor)
+        return (token, "\(APIToken.prefix)\(id)_\(secret)")
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "admin, checker or reader.") var role: APIToken.Role?
+        @Flag(name: .customLong("operator"), help: "A token that manages tenants instead.") var isOperator = false
+        @Option(help: "A name to recognise the token by.") var name = "token"
+
+        func run() async throws {
+            try await guarded {
+                guard isOperator != (role != nil) else { throw CLIError.input("pass either --role or --operator") }
+                guard role != .operator else { throw CLIError.input("use --operator for operator tokens") }
+                let sqlite = try store.openStore()
+                let tenant = isOperator ? nil : try await store.resolveTenant(sqlite)
+                let (token, presented) = TokenCommand.makeToken(tenant: tenant, role: role ?? .operator, name: name)
+                try await sqlite.createToken(token, now: Date())
+                if store.json {
+                    Output.json(["token": presented, "id": token.id, "role": token.role.rawValue, "tenant": tenant ?? ""])
+                } else {
+                    Output.line(presented)
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        @OptionGroup var store: StoreOptions
+        @Flag(name: .customLong("operator"), help: "List operator tokens.") var isOperator = false
+
+        func run() async throws {
+            try await guarded {
+                let sqlite = try store.openStore()
+                let tenant = isOperator ? nil : try await store.resolveTenant(sqlite)
+                var tokens = try await sqlite.tokens(tenant: tenant)
+                for i in tokens.indices { tokens[i].secretHash = "" }
+                if store.json { return Output.json(["tokens": tokens]) }
+                for t in tokens {
+                    Output.line("\(t.id)  \(t.role.rawValue)  \(t.name)  created \(ISO8601.string(t.createdAt))"
+                        + (t.revokedAt.map { "  revoked \(ISO8601.string($0))" } ?? ""))
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by its id.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The token id (the 12 hex digits after lic_).") var id: String
+
+        func run() async throws {
+            try await guarded {
+                guard id.count == 12, id.allSatisfy(\.isHexDigit) else { throw CLIError.input("a token id is 12 hex digits") }
+                let sqlite = try store.openStore()
+                try await sqlite.revokeToken(id: id, actor: cliActor, now: Date())
+                if store.json { Output.json(["revoked": id]) } else { Output.line("revoked \(id)") }
+            }
+        }
+    }
+}
+
+extension APIToken.Role: ExpressibleByArgument {}
