@@ -87,6 +87,7 @@ func buildRouter(
     LicensesController(store: store, snapshots: snapshots).register(on: tenant)
     UsersController(store: store, snapshots: snapshots, checks: CheckMetrics(registry: registry)).register(on: tenant)
     SatellitesController(store: store, snapshots: snapshots).register(on: tenant)
+    EventsController(store: store, snapshots: snapshots).register(on: tenant)
     return router
 }
 

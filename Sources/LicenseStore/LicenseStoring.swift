@@ -71,28 +71,6 @@ public struct IntegrityProblem: Sendable, Equatable, Codable, Hashable {
     }
 }
 
-/// A tenant's active events and what else a status page reads.
-public struct EventDraft: Sendable, Equatable {
-    public var key: String
-    public var scope: SystemEvent.Scope
-    public var scopeOwner: String?
-    public var message: String
-    public var expectedFinish: Date?
-    public var systemWide: Bool
-
-    public init(
-        key: String, scope: SystemEvent.Scope = .system, scopeOwner: String? = nil, message: String,
-        expectedFinish: Date? = nil, systemWide: Bool = true
-    ) {
-        self.key = key
-        self.scope = scope
-        self.scopeOwner = scopeOwner
-        self.message = message
-        self.expectedFinish = expectedFinish
-        self.systemWide = systemWide
-    }
-}
-
 /// The persistence of license data (DESIGN §4). Backends persist and lock; the rules in `LicenseCore` decide.
 ///
 /// Every method that changes data runs one transaction that reads what the rule needs, calls the rule, writes the
@@ -133,7 +111,14 @@ public protocol LicenseStoring: Sendable {
 
     // MARK: Events
     func addEvent(tenant: String, _ draft: EventDraft, actor: String, now: Date) async throws -> SystemEvent
+    func updateEvent(tenant: String, id: Int64, changes: EventChanges, actor: String, now: Date) async throws -> SystemEvent
+    func finishEvent(tenant: String, id: Int64, actor: String, now: Date) async throws -> SystemEvent
+    func deleteEvent(tenant: String, id: Int64, actor: String, now: Date) async throws
+    /// The tenant's verified events after upkeep: events past their expected finish are finished, and
+    /// `license-expiring` is raised for owners past their admin-warning date.
     func events(tenant: String, now: Date) async throws -> [SystemEvent]
+    /// Raises one `tamper-detected` event (and audit entry) per problem row not reported before.
+    func recordTamper(tenant: String, problems: [IntegrityProblem], now: Date) async throws -> [SystemEvent]
 
     // MARK: API tokens
     func createToken(_ token: APIToken, now: Date) async throws

@@ -183,6 +183,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let sqlite = try store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let problems = try await sqlite.verify(tenant: tenant)
+            _ = try await sqlite.recordTamper(tenant: tenant, problems: problems, now: Date())
             if store.json {
                 Output.json(Report(ok: problems.isEmpty, problems: problems))
             } else if problems.isEmpty {

@@ -101,11 +101,30 @@ struct UserCommand: AsyncParsableCommand {
                 let sqlite = try store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let progress = ProgressBar(total: users.count)
+                // The import shows on the Status tab as a user-import event with its progress.
+                let event = try await sqlite.addEvent(
+                    tenant: tenant,
+                    EventDraft(
+                        key: EventRule.userImport, scope: .database, message: "Importing \(users.count) users from \(URL(fileURLWithPath: csv).lastPathComponent)",
+                        progressDone: 0, progressTotal: users.count),
+                    actor: cliActor, now: Date())
                 var imported = 0
-                for chunk in stride(from: 0, to: users.count, by: 500).map({ Array(users[$0..<min($0 + 500, users.count)]) }) {
-                    imported += try await sqlite.addUsers(tenant: tenant, chunk, actor: cliActor, now: Date()).count
-                    progress.update(imported)
+                do {
+                    for chunk in stride(from: 0, to: users.count, by: 500).map({ Array(users[$0..<min($0 + 500, users.count)]) }) {
+                        imported += try await sqlite.addUsers(tenant: tenant, chunk, actor: cliActor, now: Date()).count
+                        _ = try await sqlite.updateEvent(
+                            tenant: tenant, id: event.id, changes: EventChanges(progressDone: imported), actor: cliActor, now: Date())
+                        progress.update(imported)
+                    }
+                } catch {
+                    _ = try? await sqlite.updateEvent(
+                        tenant: tenant, id: event.id,
+                        changes: EventChanges(message: "Import stopped after \(imported) of \(users.count) users: \(error)"), actor: cliActor,
+                        now: Date())
+                    _ = try? await sqlite.finishEvent(tenant: tenant, id: event.id, actor: cliActor, now: Date())
+                    throw error
                 }
+                _ = try await sqlite.finishEvent(tenant: tenant, id: event.id, actor: cliActor, now: Date())
                 progress.finish()
                 if store.json { Output.json(["imported": imported]) } else { Output.line("imported \(imported) users") }
             }

@@ -12,6 +12,7 @@ public enum LicenseInputError: Error, Equatable, Sendable, CustomStringConvertib
     case unknownModule(String)
     case unknownSatellite(String)
     case unknownTenant(String)
+    case unknownEvent(Int64)
     case duplicate(String)
 
     /// A stable machine-readable code.
@@ -27,6 +28,7 @@ public enum LicenseInputError: Error, Equatable, Sendable, CustomStringConvertib
         case .unknownModule: "unknown-module"
         case .unknownSatellite: "unknown-satellite"
         case .unknownTenant: "unknown-tenant"
+        case .unknownEvent: "unknown-event"
         case .duplicate: "duplicate"
         }
     }
@@ -44,6 +46,7 @@ public enum LicenseInputError: Error, Equatable, Sendable, CustomStringConvertib
         case .unknownModule(let name): "unknown module '\(name)'"
         case .unknownSatellite(let name): "unknown satellite '\(name)'"
         case .unknownTenant(let name): "unknown tenant '\(name)'"
+        case .unknownEvent(let id): "unknown event #\(id)"
         case .duplicate(let what): "\(what) already exists"
         }
     }

@@ -109,16 +109,20 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     }
 }
 
-/// The head of a tenant's audit chain and its write version, kept in one sealed row.
+/// The head of a tenant's audit chain, its write version and the ids of its system events, kept in one sealed row:
+/// a deleted audit entry or event row is found by comparing with it.
 public struct TenantHead: Sendable, Equatable {
     public var version: Int64
     public var auditSequence: Int64
     public var auditSeal: String
+    /// The ids of the tenant's system events, ascending.
+    public var eventIDs: [Int64]
 
-    public init(version: Int64, auditSequence: Int64, auditSeal: String) {
+    public init(version: Int64, auditSequence: Int64, auditSeal: String, eventIDs: [Int64] = []) {
         self.version = version
         self.auditSequence = auditSequence
         self.auditSeal = auditSeal
+        self.eventIDs = eventIDs
     }
 
     public func sealBytes(tenant: String) -> [UInt8] {
@@ -126,6 +130,7 @@ public struct TenantHead: Sendable, Equatable {
         e.add("tenant", tenant)
         e.add("auditSequence", auditSequence)
         e.add("auditSeal", auditSeal)
+        e.add("eventIDs", eventIDs.map(String.init).joined(separator: ","))
         return e.bytes
     }
 }

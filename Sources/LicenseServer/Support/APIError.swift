@@ -46,7 +46,7 @@ public struct APIError: HTTPResponseError, Sendable {
             return error
         case let error as LicenseInputError:
             switch error {
-            case .unknownUser, .unknownModule, .unknownSatellite, .unknownTenant:
+            case .unknownUser, .unknownModule, .unknownSatellite, .unknownTenant, .unknownEvent:
                 return APIError(.notFound, code: error.code, error.description)
             case .malformedPackage:
                 return APIError(.badRequest, code: error.code, error.description)
@@ -70,6 +70,12 @@ public struct APIError: HTTPResponseError, Sendable {
                 error.status == .contentTooLarge
                 ? "the request body is larger than the limit" : (error.body ?? error.status.reasonPhrase)
             return APIError(error.status, code: code, message)
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            // `RequestBody.collect(upTo:)` throws NIO's too-many-bytes error for a body over the limit.
+            return APIError(.contentTooLarge, code: "body-too-large", "the request body is larger than the limit")
+        case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
+            // Other client errors of the framework keep their status, in the API's shape.
+            return APIError(error.status, code: "http-\(error.status.code)", error.status.reasonPhrase)
         default:
             return nil
         }

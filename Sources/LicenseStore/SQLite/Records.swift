@@ -55,7 +55,10 @@ struct TenantHeadRecord: FetchableRecord, PersistableRecord {
 
     init(row: Row) throws {
         tenantID = row["tenant_id"]
-        head = TenantHead(version: row["version"], auditSequence: row["audit_sequence"], auditSeal: row["audit_seal"])
+        let ids: String = row["event_ids"]
+        head = TenantHead(
+            version: row["version"], auditSequence: row["audit_sequence"], auditSeal: row["audit_seal"],
+            eventIDs: ids.split(separator: ",").compactMap { Int64($0) })
         seal = row["seal"]
     }
 
@@ -64,6 +67,7 @@ struct TenantHeadRecord: FetchableRecord, PersistableRecord {
         container["version"] = head.version
         container["audit_sequence"] = head.auditSequence
         container["audit_seal"] = head.auditSeal
+        container["event_ids"] = head.eventIDs.map(String.init).joined(separator: ",")
         container["seal"] = seal
     }
 }

@@ -71,6 +71,16 @@ extension SQLiteLicenseStore {
             problems.append(IntegrityProblem(table: "system_event", key: "#\(event.id) \(event.key)", problem: "seal does not match the row (edited)"))
         }
         problems += try verifyAuditChain(db, tenant: tenant, verifier: verifier)
+        if let head = try TenantHeadRecord.fetchOne(db, key: tenant) {
+            let stored = Set(try Int64.fetchAll(db, sql: "SELECT id FROM system_event WHERE tenant_id = ?", arguments: [tenant]))
+            let recorded = Set(head.head.eventIDs)
+            for id in recorded.subtracting(stored).sorted() {
+                problems.append(IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row deleted"))
+            }
+            for id in stored.subtracting(recorded).sorted() {
+                problems.append(IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row inserted outside the server"))
+            }
+        }
         return problems
     }
 

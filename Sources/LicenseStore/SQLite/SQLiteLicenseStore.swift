@@ -295,7 +295,18 @@ public final class SQLiteLicenseStore: LicenseStoring {
             before: before, after: after, previousSeal: head.head.auditSeal)
         let seal = sealer.seal(entry.sealBytes(tenant: tenant))
         try AuditRecord(tenantID: tenant, entry: entry, seal: seal).insert(db)
-        head.head = TenantHead(version: head.head.version + 1, auditSequence: entry.sequence, auditSeal: seal)
+        head.head = TenantHead(
+            version: head.head.version + 1, auditSequence: entry.sequence, auditSeal: seal, eventIDs: head.head.eventIDs)
+        head.seal = sealer.seal(head.head.sealBytes(tenant: tenant))
+        try head.update(db)
+    }
+
+    /// Records which event rows exist, in the sealed head, as the server adds or deletes them. Never recomputed from
+    /// the table: a row deleted behind the server's back stays missing.
+    func updateHeadEventIDs(_ db: Database, tenant: String, _ change: (inout [Int64]) -> Void) throws {
+        guard var head = try TenantHeadRecord.fetchOne(db, key: tenant) else { throw LicenseInputError.unknownTenant(tenant) }
+        change(&head.head.eventIDs)
+        head.head.eventIDs.sort()
         head.seal = sealer.seal(head.head.sealBytes(tenant: tenant))
         try head.update(db)
     }

@@ -21,6 +21,7 @@ enum Schema {
                     version INTEGER NOT NULL,
                     audit_sequence INTEGER NOT NULL CHECK (audit_sequence >= 0),
                     audit_seal TEXT NOT NULL,
+                    event_ids TEXT NOT NULL DEFAULT '',
                     seal TEXT NOT NULL
                 );
                 CREATE TABLE license_owner (

@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import LicenseCore
+import LicenseStore
+
+/// `/api/v1/tenants/{tenant}/events`: system events (DESIGN §9).
+struct EventsController {
+    let store: any LicenseStoring
+    let snapshots: SnapshotCache
+
+    struct EventList: Codable {
+        var events: [SystemEvent]
+    }
+
+    struct NewEvent: Decodable {
+        var key: String
+        var message: String
+        var scope: SystemEvent.Scope?
+        var owner: String?
+        var expectedFinish: Date?
+    }
+
+    struct EventPatch: Decodable {
+        var message: String?
+        var expectedFinish: Date?
+    }
+
+    /// Finishes events past their time and raises license warnings; refreshes the snapshot if anything changed.
+    static func upkeep(tenant: String, store: any LicenseStoring, snapshots: SnapshotCache) async throws {
+        let before = try await store.version(of: tenant)
+        _ = try await store.events(tenant: tenant, now: Date())
+        if try await store.version(of: tenant) != before { snapshots.invalidate(tenant) }
+    }
+
+    func register(on group: RouterGroup<LicenseRequestContext>) {
+        group.get("events") { _, context in
+            try context.require(.read)
+            let tenant = try context.tenant()
+            try await Self.upkeep(tenant: tenant, store: store, snapshots: snapshots)
+            let now = Date()
+            let events = try await store.events(tenant: tenant, now: now).sorted {
+                ($0.isActive(at: now) ? 0 : 1, -$0.id) < ($1.isActive(at: now) ? 0 : 1, -$1.id)
+            }
+            return try JSONResponse.make(EventList(events: events))
+        }
+        group.post("events") { request, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let body = try await request.decodeJSON(NewEvent.self, context: context)
+            let draft = EventDraft(
+                key: body.key, scope: body.scope ?? .system, scopeOwner: body.owner, message: body.message,
+                expectedFinish: body.expectedFinish)
+            let event = try await store.addEvent(tenant: tenant, draft, actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return try JSONResponse.make(event, status: .created)
+        }
+        group.get("events/:id") { _, context in
+            try context.require(.read)
+            let id = try Self.id(context)
+            guard let event = try await store.events(tenant: try context.tenant(), now: Date()).first(where: { $0.id == id }) else {
+                throw APIError.notFound("unknown event #\(id)")
+            }
+            return try JSONResponse.make(event)
+        }
+        group.patch("events/:id") { request, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let body = try await request.decodeJSON(EventPatch.self, context: context)
+            let changes = EventChanges(message: body.message, expectedFinish: body.expectedFinish.map { .some($0) })
+            let event = try await store.updateEvent(tenant: tenant, id: try Self.id(context), changes: changes, actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return try JSONResponse.make(event)
+        }
+        group.delete("events/:id") { _, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            try await store.deleteEvent(tenant: tenant, id: try Self.id(context), actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return Response(status: .noContent)
+        }
+        group.post("events/:id/finish") { _, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let event = try await store.finishEvent(tenant: tenant, id: try Self.id(context), actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            return try JSONResponse.make(event)
+        }
+    }
+
+    static func id(_ context: LicenseRequestContext) throws -> Int64 {
+        let text = try context.parameters.require("id")
+        guard let id = Int64(text), id > 0 else { throw APIError.invalid("event ids are positive whole numbers") }
+        return id
+    }
+}
