@@ -88,6 +88,7 @@ func buildRouter(
     UsersController(store: store, snapshots: snapshots, checks: CheckMetrics(registry: registry)).register(on: tenant)
     SatellitesController(store: store, snapshots: snapshots).register(on: tenant)
     EventsController(store: store, snapshots: snapshots).register(on: tenant)
+    UsageController(store: store, snapshots: snapshots).register(on: tenant)
     return router
 }
 

@@ -120,6 +120,21 @@ public protocol LicenseStoring: Sendable {
     /// Raises one `tamper-detected` event (and audit entry) per problem row not reported before.
     func recordTamper(tenant: String, problems: [IntegrityProblem], now: Date) async throws -> [SystemEvent]
 
+    // MARK: Metering
+    /// The built-in services and the tenant's own.
+    func services(tenant: String) async throws -> [MeteredService]
+    func defineService(tenant: String, _ service: MeteredService, actor: String, now: Date) async throws
+    /// Every service's tariff: the tenant's, else the documented default.
+    func tariffs(tenant: String) async throws -> [String: Tariff]
+    func setTariff(tenant: String, _ tariff: Tariff, actor: String, now: Date) async throws
+    /// Stores new events (a repeated id is acknowledged, not counted) and updates the month aggregates in the same
+    /// transaction; `users` is the count allowances grow with. Throws `UsageBatchRejected` for a bad batch.
+    func ingestUsage(tenant: String, _ events: [UsageEvent], users: Int, now: Date) async throws -> IngestResult
+    /// The month's aggregates: service → (value, users recorded with the last event of the month).
+    func usageAggregates(tenant: String, month: Month) async throws -> [String: (value: Int64, users: Int)]
+    /// Deletes raw events older than `keepMonths` whole months before `now`'s month; aggregates stay.
+    func pruneUsage(tenant: String, keepMonths: Int, now: Date) async throws -> Int
+
     // MARK: API tokens
     func createToken(_ token: APIToken, now: Date) async throws
     /// Tokens of a tenant, or the operator tokens when `tenant` is nil.

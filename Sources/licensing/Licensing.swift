@@ -16,7 +16,7 @@ struct Licensing: AsyncParsableCommand {
             IssuerCommand.self, InitCommand.self, LicenseCommand.self, UserCommand.self, SatelliteCommand.self,
             AssignCommand.self, UnassignCommand.self, CheckCommand.self, LoginCheckCommand.self,
             CountUsersCommand.self, FencingCommand.self, VerifyCommand.self, AuditCommand.self, ServeCommand.self,
-            TokenCommand.self, DemoCommand.self, EventsCommand.self, StatusCommand.self,
+            TokenCommand.self, DemoCommand.self, EventsCommand.self, StatusCommand.self, UsageCommand.self,
         ])
 }
 

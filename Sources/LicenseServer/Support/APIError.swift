@@ -8,23 +8,27 @@ public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Per-item problems of a batch, when there are any.
+    public let details: [BatchProblem]?
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, details: [BatchProblem]? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.details = details
     }
 
     struct Body: Encodable {
         struct Inner: Encodable {
             let code: String
             let message: String
+            let details: [BatchProblem]?
         }
         let error: Inner
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = (try? JSONEncoder().encode(Body(error: .init(code: code, message: message)))) ?? Data()
+        let data = (try? JSONEncoder().encode(Body(error: .init(code: code, message: message, details: details)))) ?? Data()
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }

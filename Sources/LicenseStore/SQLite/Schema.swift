@@ -167,6 +167,54 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-metering") { db in
+            try db.execute(sql: """
+                CREATE TABLE metered_service (
+                    tenant_id TEXT NOT NULL REFERENCES tenant(id),
+                    name TEXT NOT NULL,
+                    aggregation TEXT NOT NULL CHECK (aggregation IN ('sum', 'max', 'count', 'unique')),
+                    unit TEXT NOT NULL,
+                    PRIMARY KEY (tenant_id, name)
+                );
+                CREATE TABLE usage_tariff (
+                    tenant_id TEXT NOT NULL REFERENCES tenant(id),
+                    service TEXT NOT NULL,
+                    included_base INTEGER NOT NULL CHECK (included_base >= 0),
+                    included_per_user INTEGER NOT NULL CHECK (included_per_user >= 0),
+                    unit_size INTEGER NOT NULL CHECK (unit_size >= 1),
+                    price_per_unit TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    PRIMARY KEY (tenant_id, service)
+                );
+                CREATE TABLE usage_event (
+                    tenant_id TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity >= 0),
+                    occurred_at INTEGER NOT NULL,
+                    subject TEXT,
+                    received_at INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, id)
+                ) WITHOUT ROWID;
+                CREATE INDEX usage_event_by_time ON usage_event(tenant_id, occurred_at);
+                CREATE TABLE usage_month (
+                    tenant_id TEXT NOT NULL,
+                    month TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    value INTEGER NOT NULL,
+                    events INTEGER NOT NULL,
+                    users INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, month, service)
+                );
+                CREATE TABLE usage_subject (
+                    tenant_id TEXT NOT NULL,
+                    month TEXT NOT NULL,
+                    service TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    PRIMARY KEY (tenant_id, month, service, subject)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

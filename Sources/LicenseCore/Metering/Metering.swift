@@ -1,0 +1,313 @@
+import Foundation
+
+/// A calendar month in UTC, `YYYY-MM`.
+public struct Month: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    public init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    public init(containing date: Date) {
+        let parts = Self.calendar.dateComponents([.year, .month], from: date)
+        self.init(year: parts.year!, month: parts.month!)
+    }
+
+    public init(parsing text: String) throws(LicenseInputError) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+            (1970...9999).contains(year), (1...12).contains(month)
+        else { throw .invalid(field: "month", reason: "expected YYYY-MM, got '\(text.prefix(20))'") }
+        self.init(year: year, month: month)
+    }
+
+    public var start: Date { Self.calendar.date(from: DateComponents(year: year, month: month, day: 1))! }
+    public var next: Month { month == 12 ? Month(year: year + 1, month: 1) : Month(year: year, month: month + 1) }
+    public var previous: Month { month == 1 ? Month(year: year - 1, month: 12) : Month(year: year, month: month - 1) }
+    public var description: String { String(format: "%04d-%02d", year, month) }
+
+    public static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try Month(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// How a service's events add up over a month.
+public enum Aggregation: String, Codable, Sendable, CaseIterable {
+    /// The month's sum of quantities (e-mails sent).
+    case sum
+    /// The month's maximum quantity (a gauge: storage used).
+    case max
+    /// The number of events.
+    case count
+    /// The number of distinct subjects.
+    case unique
+}
+
+/// A metered service (DESIGN §8).
+public struct MeteredService: Codable, Sendable, Equatable {
+    public var name: String
+    public var aggregation: Aggregation
+    public var unit: String
+    public var isBuiltIn: Bool
+
+    public init(name: String, aggregation: Aggregation, unit: String, isBuiltIn: Bool = false) {
+        self.name = name
+        self.aggregation = aggregation
+        self.unit = unit
+        self.isBuiltIn = isBuiltIn
+    }
+
+    public static let builtIn: [MeteredService] = [
+        MeteredService(name: "storage", aggregation: .max, unit: "bytes", isBuiltIn: true),
+        MeteredService(name: "mailing-emails", aggregation: .sum, unit: "emails", isBuiltIn: true),
+        MeteredService(name: "customer-centre-logins", aggregation: .sum, unit: "logins", isBuiltIn: true),
+        MeteredService(name: "chat-sessions", aggregation: .sum, unit: "sessions", isBuiltIn: true),
+        MeteredService(name: "form-submissions", aggregation: .sum, unit: "submissions", isBuiltIn: true),
+    ]
+
+    public func validate() throws(LicenseInputError) {
+        try Validate.moduleName(name)
+        try Validate.identifier(unit, field: "unit", limit: 32)
+    }
+}
+
+/// The price of a service for one tenant: what is included and what an extra unit costs.
+public struct Tariff: Codable, Sendable, Equatable {
+    public var service: String
+    public var includedBase: Int64
+    public var includedPerUser: Int64
+    /// Overage is billed in whole units of this size, rounded up.
+    public var unitSize: Int64
+    public var pricePerUnit: Decimal
+    public var currency: String
+
+    public init(service: String, includedBase: Int64, includedPerUser: Int64, unitSize: Int64, pricePerUnit: Decimal, currency: String) {
+        self.service = service
+        self.includedBase = includedBase
+        self.includedPerUser = includedPerUser
+        self.unitSize = unitSize
+        self.pricePerUnit = pricePerUnit
+        self.currency = currency
+    }
+
+    static let gib: Int64 = 1 << 30
+
+    /// The documented defaults (docs/metering.md).
+    public static func defaultTariff(for service: String) -> Tariff {
+        switch service {
+        case "storage": Tariff(service: service, includedBase: 10 * gib, includedPerUser: 2 * gib, unitSize: gib, pricePerUnit: 2, currency: "EUR")
+        case "mailing-emails": Tariff(service: service, includedBase: 5_000, includedPerUser: 500, unitSize: 1_000, pricePerUnit: 5, currency: "EUR")
+        case "customer-centre-logins": Tariff(service: service, includedBase: 1_000, includedPerUser: 100, unitSize: 100, pricePerUnit: 1, currency: "EUR")
+        case "chat-sessions": Tariff(service: service, includedBase: 500, includedPerUser: 50, unitSize: 100, pricePerUnit: 2, currency: "EUR")
+        case "form-submissions": Tariff(service: service, includedBase: 1_000, includedPerUser: 100, unitSize: 100, pricePerUnit: 1, currency: "EUR")
+        default: Tariff(service: service, includedBase: 0, includedPerUser: 0, unitSize: 1, pricePerUnit: 0, currency: "EUR")
+        }
+    }
+
+    public func validate() throws(LicenseInputError) {
+        guard includedBase >= 0, includedPerUser >= 0 else { throw .invalid(field: "tariff", reason: "included amounts must not be negative") }
+        guard unitSize >= 1 else { throw .invalid(field: "unitSize", reason: "must be at least 1") }
+        guard pricePerUnit >= 0, pricePerUnit <= 1_000_000 else { throw .invalid(field: "pricePerUnit", reason: "must be between 0 and 1000000") }
+        guard currency.count == 3, currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
+            throw .invalid(field: "currency", reason: "an ISO 4217 code such as EUR")
+        }
+    }
+
+    /// Allowance for a month = base + per user × users.
+    public func allowance(users: Int) -> Int64 { includedBase + includedPerUser * Int64(max(0, users)) }
+}
+
+/// One usage event as reported by an application server.
+public struct UsageEvent: Codable, Sendable, Equatable {
+    public var id: String
+    public var service: String
+    public var quantity: Int64
+    public var occurredAt: Date
+    public var subject: String?
+
+    public init(id: String, service: String, quantity: Int64, occurredAt: Date, subject: String? = nil) {
+        self.id = id
+        self.service = service
+        self.quantity = quantity
+        self.occurredAt = occurredAt
+        self.subject = subject
+    }
+}
+
+/// A bad event of a batch: its index and why.
+public struct BatchProblem: Codable, Sendable, Equatable {
+    public var index: Int
+    public var reason: String
+}
+
+/// The month's figures for one service.
+public struct ServiceUsage: Codable, Sendable, Equatable {
+    public var service: String
+    public var unit: String
+    public var aggregation: Aggregation
+    public var usage: Int64
+    public var allowance: Int64
+    public var remaining: Int64
+    public var overageUnits: Int64
+    public var overageAmount: Decimal
+    public var currency: String
+    public var percentUsed: Double
+    public var users: Int
+}
+
+public struct UsageReport: Codable, Sendable, Equatable {
+    public var month: Month
+    public var users: Int
+    public var services: [ServiceUsage]
+}
+
+public struct InvoicePreview: Codable, Sendable, Equatable {
+    public struct Line: Codable, Sendable, Equatable {
+        public var service: String
+        public var usage: Int64
+        public var allowance: Int64
+        public var overageUnits: Int64
+        public var unitSize: Int64
+        public var pricePerUnit: Decimal
+        public var amount: Decimal
+        public var currency: String
+    }
+    public var month: Month
+    public var lines: [Line]
+    public var total: Decimal
+    public var currency: String
+}
+
+/// DESIGN §8, as functions of values.
+public enum MeteringRule {
+    public static let batchLimit = 1_000
+    public static let futureTolerance: TimeInterval = 300
+    public static let thresholds = [85, 100]
+
+    /// Checks a batch: every event valid, or the whole batch refused with each bad event's index and reason.
+    public static func validate(_ events: [UsageEvent], services: [String: MeteredService], now: Date) -> [BatchProblem] {
+        var problems: [BatchProblem] = []
+        if events.isEmpty { return [BatchProblem(index: 0, reason: "the batch is empty")] }
+        if events.count > batchLimit {
+            return [BatchProblem(index: batchLimit, reason: "a batch holds at most \(batchLimit) events, this one \(events.count)")]
+        }
+        let oldest = Month(containing: now).previous.start
+        var seen: Set<String> = []
+        for (index, event) in events.enumerated() {
+            func bad(_ reason: String) { problems.append(BatchProblem(index: index, reason: reason)) }
+            guard !event.id.isEmpty, event.id.count <= 128, event.id.unicodeScalars.allSatisfy({ $0.isASCII && !CharacterSet.controlCharacters.contains($0) }) else {
+                bad("id must be 1–128 printable ASCII characters"); continue
+            }
+            guard let service = services[event.service] else { bad("unknown service '\(event.service.prefix(64))'"); continue }
+            guard event.quantity >= 0, event.quantity <= 1_000_000_000_000_000 else { bad("quantity must be between 0 and 10^18"); continue }
+            if event.occurredAt > now.addingTimeInterval(futureTolerance) { bad("occurredAt is more than 5 minutes in the future"); continue }
+            if event.occurredAt < oldest { bad("occurredAt is before the previous month (\(Month(containing: oldest)))"); continue }
+            if service.aggregation == .unique {
+                guard let subject = event.subject, !subject.isEmpty, subject.count <= 256 else {
+                    bad("a '\(service.name)' event needs a subject (1–256 characters)"); continue
+                }
+            }
+            // Repeated within the batch: idempotent like a repeat across batches, but counted once.
+            if !seen.insert(event.id).inserted { continue }
+        }
+        return problems
+    }
+
+    /// The value a month's aggregate takes after one new event.
+    public static func aggregate(_ current: Int64, adding event: UsageEvent, aggregation: Aggregation, isNewSubject: Bool) -> Int64 {
+        switch aggregation {
+        case .sum: current + event.quantity
+        case .max: Swift.max(current, event.quantity)
+        case .count: current + 1
+        case .unique: current + (isNewSubject ? 1 : 0)
+        }
+    }
+
+    public static func usage(service: MeteredService, value: Int64, tariff: Tariff, users: Int) -> ServiceUsage {
+        let allowance = tariff.allowance(users: users)
+        let over = Swift.max(0, value - allowance)
+        let units = over == 0 ? 0 : (over + tariff.unitSize - 1) / tariff.unitSize
+        let percent = allowance == 0 ? (value > 0 ? 100 : 0) : Double(value) * 100 / Double(allowance)
+        return ServiceUsage(
+            service: service.name, unit: service.unit, aggregation: service.aggregation, usage: value, allowance: allowance,
+            remaining: Swift.max(0, allowance - value), overageUnits: units, overageAmount: Decimal(units) * tariff.pricePerUnit,
+            currency: tariff.currency, percentUsed: (percent * 10).rounded() / 10, users: users)
+    }
+
+    /// The thresholds (85, 100) a service's usage has crossed going from `before` to `after`.
+    public static func crossed(before: Int64, after: Int64, allowance: Int64) -> [Int] {
+        guard allowance > 0 else { return after > 0 && before == 0 ? [100] : [] }
+        return thresholds.filter { threshold in
+            let limit = (allowance * Int64(threshold) + 99) / 100
+            return before < limit && after >= limit
+        }
+    }
+
+    /// The month's report; the running month uses `currentUsers`, a past month the users recorded with its last event.
+    public static func report(
+        month: Month, services: [MeteredService], tariffs: [String: Tariff], aggregates: [String: (value: Int64, users: Int)],
+        currentUsers: Int, now: Date
+    ) -> UsageReport {
+        let isRunning = month >= Month(containing: now)
+        let rows = services.map { service -> ServiceUsage in
+            let aggregate = aggregates[service.name]
+            let users = isRunning ? currentUsers : (aggregate?.users ?? currentUsers)
+            return usage(
+                service: service, value: aggregate?.value ?? 0, tariff: tariffs[service.name] ?? Tariff.defaultTariff(for: service.name),
+                users: users)
+        }
+        return UsageReport(month: month, users: isRunning ? currentUsers : (aggregates.values.first?.users ?? currentUsers), services: rows)
+    }
+
+    public static func invoice(month: Month, usages: [ServiceUsage], tariffs: [String: Tariff]) -> InvoicePreview {
+        let lines = usages.map { usage -> InvoicePreview.Line in
+            let tariff = tariffs[usage.service] ?? Tariff.defaultTariff(for: usage.service)
+            return InvoicePreview.Line(
+                service: usage.service, usage: usage.usage, allowance: usage.allowance, overageUnits: usage.overageUnits,
+                unitSize: tariff.unitSize, pricePerUnit: tariff.pricePerUnit, amount: usage.overageAmount, currency: tariff.currency)
+        }
+        let currency = lines.first?.currency ?? "EUR"
+        return InvoicePreview(month: month, lines: lines, total: lines.reduce(0) { $0 + $1.amount }, currency: currency)
+    }
+}
+
+/// A usage batch refused whole: each bad event's index and reason.
+public struct UsageBatchRejected: Error, Sendable, Equatable, CustomStringConvertible {
+    public var problems: [BatchProblem]
+    public init(problems: [BatchProblem]) { self.problems = problems }
+    public var description: String {
+        "the batch was refused: " + problems.prefix(10).map { "event \($0.index): \($0.reason)" }.joined(separator: "; ")
+            + (problems.count > 10 ? "; and \(problems.count - 10) more" : "")
+    }
+}
+
+/// What an ingestion did.
+public struct IngestResult: Codable, Sendable, Equatable {
+    public var accepted: Int
+    public var duplicates: Int
+    public var thresholdEvents: [String]
+
+    public init(accepted: Int, duplicates: Int, thresholdEvents: [String]) {
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.thresholdEvents = thresholdEvents
+    }
+}

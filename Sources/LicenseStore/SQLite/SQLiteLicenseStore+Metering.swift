@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import LicenseCore
+
+extension SQLiteLicenseStore {
+    public func services(tenant: String) async throws -> [MeteredService] {
+        try await read { db in try self.services(db, tenant: tenant) }
+    }
+
+    func services(_ db: Database, tenant: String) throws -> [MeteredService] {
+        _ = try loadTenant(db, tenant)
+        let custom = try Row.fetchAll(
+            db, sql: "SELECT name, aggregation, unit FROM metered_service WHERE tenant_id = ? ORDER BY name", arguments: [tenant]
+        ).map { MeteredService(name: $0[0], aggregation: Aggregation(rawValue: $0[1]) ?? .sum, unit: $0[2]) }
+        return MeteredService.builtIn + custom
+    }
+
+    public func defineService(tenant: String, _ service: MeteredService, actor: String, now: Date) async throws {
+        try service.validate()
+        try await write { db in
+            _ = try self.requireIntactTenant(db, tenant)
+            guard try !self.services(db, tenant: tenant).contains(where: { $0.name == service.name }) else {
+                throw LicenseInputError.duplicate("service '\(service.name)'")
+            }
+            try db.execute(
+                sql: "INSERT INTO metered_service (tenant_id, name, aggregation, unit) VALUES (?, ?, ?, ?)",
+                arguments: [tenant, service.name, service.aggregation.rawValue, service.unit])
+            try self.appendAudit(
+                db, tenant: tenant, actor: actor, action: "usage.service", target: service.name, before: nil,
+                after: "\(service.aggregation.rawValue), \(service.unit)", now: now)
+        }
+    }
+
+    public func tariffs(tenant: String) async throws -> [String: Tariff] {
+        try await read { db in try self.tariffs(db, tenant: tenant) }
+    }
+
+    func tariffs(_ db: Database, tenant: String) throws -> [String: Tariff] {
+        var result: [String: Tariff] = [:]
+        for service in try services(db, tenant: tenant) { result[service.name] = Tariff.defaultTariff(for: service.name) }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM usage_tariff WHERE tenant_id = ?", arguments: [tenant]) {
+            let service: String = row["service"]
+            let price: String = row["price_per_unit"]
+            result[service] = Tariff(
+                service: service, includedBase: row["included_base"], includedPerUser: row["included_per_user"],
+                unitSize: row["unit_size"], pricePerUnit: Decimal(string: price) ?? 0, currency: row["currency"])
+        }
+        return result
+    }
+
+    public func setTariff(tenant: String, _ tariff: Tariff, actor: String, now: Date) async throws {
+        try tariff.validate()
+        try await write { db in
+            _ = try self.requireIntactTenant(db, tenant)
+            guard try self.services(db, tenant: tenant).contains(where: { $0.name == tariff.service }) else {
+                throw LicenseInputError.invalid(field: "service", reason: "unknown service '\(tariff.service)'")
+            }
+            let before = try self.tariffs(db, tenant: tenant)[tariff.service]
+            try db.execute(
+                sql: """
+                    INSERT INTO usage_tariff (tenant_id, service, included_base, included_per_user, unit_size, price_per_unit, currency)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (tenant_id, service) DO UPDATE SET included_base = excluded.included_base,
+                    included_per_user = excluded.included_per_user, unit_size = excluded.unit_size,
+                    price_per_unit = excluded.price_per_unit, currency = excluded.currency
+                    """,
+                arguments: [
+                    tenant, tariff.service, tariff.includedBase, tariff.includedPerUser, tariff.unitSize,
+                    "\(tariff.pricePerUnit)", tariff.currency,
+                ])
+            try self.appendAudit(
+                db, tenant: tenant, actor: actor, action: "usage.tariff", target: tariff.service,
+                before: before.map(Self.describe), after: Self.describe(tariff), now: now)
+        }
+    }
+
+    public static func describe(_ t: Tariff) -> String {
+        "base \(t.includedBase), per user \(t.includedPerUser), unit \(t.unitSize), \(t.pricePerUnit) \(t.currency)/unit"
+    }
+
+    public func ingestUsage(tenant: String, _ events: [UsageEvent], users: Int, now: Date) async throws -> IngestResult {
+        try await write { db in
+            let services = Dictionary(uniqueKeysWithValues: try self.services(db, tenant: tenant).map { ($0.name, $0) })
+            let problems = MeteringRule.validate(events, services: services, now: now)
+            guard problems.isEmpty else { throw UsageBatchRejected(problems: problems) }
+            let insertEvent = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO usage_event (tenant_id, id, service, quantity, occurred_at, subject, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let insertSubject = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO usage_subject (tenant_id, month, service, subject) VALUES (?, ?, ?, ?)")
+            struct Aggregate {
+                var before: Int64
+                var value: Int64
+                var events: Int64
+            }
+            var aggregates: [String: Aggregate] = [:]  // "month|service"
+            var accepted = 0
+            let received = now.epochSeconds
+            for event in events {
+                try insertEvent.execute(arguments: [
+                    tenant, event.id, event.service, event.quantity, event.occurredAt.epochSeconds, event.subject, received,
+                ])
+                guard db.changesCount > 0 else { continue }
+                accepted += 1
+                let month = Month(containing: event.occurredAt).description
+                let service = services[event.service]!
+                var isNewSubject = false
+                if service.aggregation == .unique, let subject = event.subject {
+                    try insertSubject.execute(arguments: [tenant, month, event.service, subject])
+                    isNewSubject = db.changesCount > 0
+                }
+                let key = month + "|" + event.service
+                if aggregates[key] == nil {
+                    let current = try Int64.fetchOne(
+                        db, sql: "SELECT value FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
+                        arguments: [tenant, month, event.service]) ?? 0
+                    aggregates[key] = Aggregate(before: current, value: current, events: 0)
+                }
+                aggregates[key]!.value = MeteringRule.aggregate(
+                    aggregates[key]!.value, adding: event, aggregation: service.aggregation, isNewSubject: isNewSubject)
+                aggregates[key]!.events += 1
+            }
+            let tariffs = aggregates.isEmpty ? [:] : try self.tariffs(db, tenant: tenant)
+            var raised: [String] = []
+            for (key, aggregate) in aggregates.sorted(by: { $0.key < $1.key }) {
+                let parts = key.split(separator: "|").map(String.init)
+                try db.execute(
+                    sql: """
+                        INSERT INTO usage_month (tenant_id, month, service, value, events, users) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (tenant_id, month, service) DO UPDATE SET value = excluded.value,
+                        events = usage_month.events + excluded.events, users = excluded.users
+                        """, arguments: [tenant, parts[0], parts[1], aggregate.value, aggregate.events, users])
+                let tariff = tariffs[parts[1]] ?? Tariff.defaultTariff(for: parts[1])
+                for threshold in MeteringRule.crossed(before: aggregate.before, after: aggregate.value, allowance: tariff.allowance(users: users)) {
+                    let marker = "\(parts[1])@\(parts[0])@\(threshold)"
+                    let exists = try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM system_event WHERE tenant_id = ? AND key = 'threshold-crossed' AND scope_owner = ?",
+                        arguments: [tenant, marker]) ?? false
+                    if exists { continue }
+                    let event = try self.raiseEvent(
+                        db, tenant: tenant,
+                        draft: EventDraft(
+                            key: "threshold-crossed", scope: .database, scopeOwner: marker,
+                            message: "\(parts[1]) reached \(threshold) % of its \(parts[0]) allowance (\(aggregate.value) of \(tariff.allowance(users: users)) \(services[parts[1]]?.unit ?? ""))",
+                            systemWide: true),
+                        actor: "system", now: now, replacingActive: true)
+                    raised.append(event.message)
+                }
+            }
+            if !raised.isEmpty {
+                try self.appendAudit(
+                    db, tenant: tenant, actor: "system", action: "usage.threshold", target: "\(raised.count) thresholds",
+                    before: nil, after: raised.joined(separator: "; "), now: now)
+            }
+            return IngestResult(accepted: accepted, duplicates: events.count - accepted, thresholdEvents: raised)
+        }
+    }
+
+    public func usageAggregates(tenant: String, month: Month) async throws -> [String: (value: Int64, users: Int)] {
+        try await read { db in
+            _ = try self.loadTenant(db, tenant)
+            var result: [String: (value: Int64, users: Int)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT service, value, users FROM usage_month WHERE tenant_id = ? AND month = ?",
+                arguments: [tenant, month.description])
+            {
+                result[row[0]] = (row[1], row[2])
+            }
+            return result
+        }
+    }
+
+    public func pruneUsage(tenant: String, keepMonths: Int, now: Date) async throws -> Int {
+        guard (1...120).contains(keepMonths) else {
+            throw LicenseInputError.invalid(field: "keep-months", reason: "must be between 1 and 120")
+        }
+        var cutoff = Month(containing: now)
+        for _ in 0..<keepMonths { cutoff = cutoff.previous }
+        let before = cutoff.start.epochSeconds
+        return try await write { db in
+            _ = try self.loadTenant(db, tenant)
+            try db.execute(sql: "DELETE FROM usage_event WHERE tenant_id = ? AND occurred_at < ?", arguments: [tenant, before])
+            return db.changesCount
+        }
+    }
+}
