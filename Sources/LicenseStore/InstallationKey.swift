@@ -6,7 +6,9 @@ import LicenseCore
 public enum InstallationKey {
     public static let environmentVariable = "LICENSING_INSTALLATION_KEY"
 
-    public static func load(dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func load(
+        dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         throws -> Sealer
     {
         if let text = environment[environmentVariable], !text.isEmpty {

@@ -22,7 +22,9 @@ struct AssignCommand: AsyncParsableCommand {
             let tenant = try await store.resolveTenant(sqlite)
             if let satellite {
                 try await sqlite.assignSatellite(tenant: tenant, satellite: satellite, module: key, actor: cliActor, now: Date())
-                if store.json { Output.json(["assigned": key.description, "satellite": satellite]) } else {
+                if store.json {
+                    Output.json(["assigned": key.description, "satellite": satellite])
+                } else {
                     Output.line("assigned \(key) to satellite \(satellite)")
                 }
                 return
@@ -65,8 +67,11 @@ struct UnassignCommand: AsyncParsableCommand {
             let sqlite = try store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             if let satellite {
-                try await sqlite.unassignSatellite(tenant: tenant, satellite: satellite, module: key, actor: cliActor, now: Date())
-                if store.json { Output.json(["unassigned": key.description, "satellite": satellite]) } else {
+                try await sqlite.unassignSatellite(
+                    tenant: tenant, satellite: satellite, module: key, actor: cliActor, now: Date())
+                if store.json {
+                    Output.json(["unassigned": key.description, "satellite": satellite])
+                } else {
                     Output.line("unassigned \(key) from satellite \(satellite)")
                 }
                 return
@@ -97,7 +102,9 @@ struct CheckCommand: AsyncParsableCommand {
             let sqlite = try store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let decision = try await sqlite.loadSnapshot(tenant: tenant).check(userName: user, module: key)
-            if store.json { Output.json(decision) } else {
+            if store.json {
+                Output.json(decision)
+            } else {
                 Output.line(decision.granted ? "granted" : "denied: \(decision.reason.rawValue)")
             }
             switch decision.reason {
@@ -121,7 +128,9 @@ struct LoginCheckCommand: AsyncParsableCommand {
             let sqlite = try store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let decision = try await sqlite.loadSnapshot(tenant: tenant).loginCheck(userName: user, client: client)
-            if store.json { Output.json(decision) } else {
+            if store.json {
+                Output.json(decision)
+            } else {
                 Output.line(decision.allowed ? "allowed" : "denied: " + decision.reasons.map(\.rawValue).joined(separator: ", "))
                 if let motd = decision.messageOfTheDay { Output.line("message of the day: \(motd)") }
             }
@@ -217,8 +226,9 @@ struct AuditCommand: AsyncParsableCommand {
             let entries = try await sqlite.audit(tenant: tenant, before: before, limit: limit)
             if store.json { return Output.json(Report(entries: entries)) }
             for e in entries {
-                Output.line("#\(e.sequence) \(ISO8601.string(e.at)) \(e.actor) \(e.action) \(e.target)"
-                    + (e.before.map { " before: \($0)" } ?? "") + (e.after.map { " after: \($0)" } ?? ""))
+                Output.line(
+                    "#\(e.sequence) \(ISO8601.string(e.at)) \(e.actor) \(e.action) \(e.target)"
+                        + (e.before.map { " before: \($0)" } ?? "") + (e.after.map { " after: \($0)" } ?? ""))
             }
         }
     }

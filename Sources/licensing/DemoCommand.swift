@@ -42,7 +42,9 @@ struct DemoCommand: AsyncParsableCommand {
             let app = try await buildApplication(
                 ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store,
                 onReady: { port in
-                    print("  open:            http://\(host):\(port)/  (API: http://\(host):\(port)/api/v1/tenants/\(Self.tenant)/licenses)")
+                    print(
+                        "  open:            http://\(host):\(port)/  (API: http://\(host):\(port)/api/v1/tenants/\(Self.tenant)/licenses)"
+                    )
                 })
             try await app.runService()
         }
@@ -88,7 +90,9 @@ struct DemoSeed {
             adminWarningAt: nil, nextCheckAt: nil, licenseURL: nil, deploymentType: nil, productType: nil, extraFlags: 0,
             extraInfo: nil,
             modules: [
-                ModuleLicense(name: "acme-sync", description: "ACME Sync", tooltip: "Synchronise with ACME ERP", type: .user, count: 10, sortOrder: 1),
+                ModuleLicense(
+                    name: "acme-sync", description: "ACME Sync", tooltip: "Synchronise with ACME ERP", type: .user, count: 10,
+                    sortOrder: 1),
                 ModuleLicense(name: "acme-dashboard", description: "ACME Dashboard", type: .site, count: 1, sortOrder: 2),
             ])
         for (name, spec, key) in [("superoffice", superOfficeSpec, superOffice), ("acme", acmeSpec, acme)] {
@@ -120,18 +124,23 @@ struct DemoSeed {
             for _ in 0..<count where !holders.isEmpty {
                 let user = holders.removeFirst()
                 _ = try await store.assign(
-                    tenant: tenant.id, userName: user, module: ModuleKey(owner: "SUPEROFFICE", module: plan), actor: "demo", now: now)
+                    tenant: tenant.id, userName: user, module: ModuleKey(owner: "SUPEROFFICE", module: plan), actor: "demo",
+                    now: now)
             }
         }
         for user in ["ada", "bjorn", "cecilie"] {
-            _ = try await store.assign(tenant: tenant.id, userName: user, module: ModuleKey(owner: "SUPEROFFICE", module: "windows"), actor: "demo", now: now)
+            _ = try await store.assign(
+                tenant: tenant.id, userName: user, module: ModuleKey(owner: "SUPEROFFICE", module: "windows"), actor: "demo",
+                now: now)
         }
         for user in ["ada", "dag", "eva", "frode"] {
-            _ = try await store.assign(tenant: tenant.id, userName: user, module: ModuleKey(owner: "ACME", module: "acme-sync"), actor: "demo", now: now)
+            _ = try await store.assign(
+                tenant: tenant.id, userName: user, module: ModuleKey(owner: "ACME", module: "acme-sync"), actor: "demo", now: now)
         }
         _ = try await store.addSatellite(tenant: tenant.id, name: "oslo-office", actor: "demo", now: now)
         try await store.assignSatellite(
-            tenant: tenant.id, satellite: "oslo-office", module: ModuleKey(owner: "SUPEROFFICE", module: "travel"), actor: "demo", now: now)
+            tenant: tenant.id, satellite: "oslo-office", module: ModuleKey(owner: "SUPEROFFICE", module: "travel"), actor: "demo",
+            now: now)
         _ = try await store.addEvent(
             tenant: tenant.id,
             EventDraft(key: SystemEvent.messageOfTheDay, message: "Welcome to the demo installation of the license server."),
@@ -157,22 +166,45 @@ struct DemoSeed {
 
     static var superOfficeModules: [ModuleLicense] {
         var modules: [ModuleLicense] = [
-            ModuleLicense(name: "system", description: "System", tooltip: "Which systems you have access to", type: .site, count: 1, sortOrder: 1),
-            ModuleLicense(name: "server", description: "SuperOffice Server", tooltip: "Required to use SuperOffice CRM", type: .site, count: 1, sortOrder: 2),
-            ModuleLicense(name: "ows", description: "Online Web Services", tooltip: "Required to reach SuperOffice CRM from a web client", type: .site, count: 1, sortOrder: 3),
-            ModuleLicense(name: "saint", description: "Sales Intelligence", tooltip: "SAINT status monitoring", type: .site, count: 1, sortOrder: 4, hidden: true),
+            ModuleLicense(
+                name: "system", description: "System", tooltip: "Which systems you have access to", type: .site, count: 1,
+                sortOrder: 1),
+            ModuleLicense(
+                name: "server", description: "SuperOffice Server", tooltip: "Required to use SuperOffice CRM", type: .site,
+                count: 1, sortOrder: 2),
+            ModuleLicense(
+                name: "ows", description: "Online Web Services", tooltip: "Required to reach SuperOffice CRM from a web client",
+                type: .site, count: 1, sortOrder: 3),
+            ModuleLicense(
+                name: "saint", description: "Sales Intelligence", tooltip: "SAINT status monitoring", type: .site, count: 1,
+                sortOrder: 4, hidden: true),
             ModuleLicense(name: "sync", description: "Exchange Synchronizer", type: .site, count: 1, sortOrder: 5),
-            ModuleLicense(name: "expander", description: "SuperOffice Expander Services", tooltip: "Anonymous and external users", type: .site, count: 1, sortOrder: 6),
+            ModuleLicense(
+                name: "expander", description: "SuperOffice Expander Services", tooltip: "Anonymous and external users",
+                type: .site, count: 1, sortOrder: 6),
             ModuleLicense(name: "customer-centre", description: "Customer Centre", type: .site, count: 1, sortOrder: 7),
             ModuleLicense(name: "quote", description: "Sales quote management", type: .site, count: 1, sortOrder: 8),
-            ModuleLicense(name: "travel", description: "Travel (satellite)", tooltip: "Offline satellite databases", type: .satellite, count: 2, sortOrder: 9),
-            ModuleLicense(name: "user", description: "User", tooltip: "Allows logging in", type: .user, count: 40, allowedUserTypes: [.employee, .external], sortOrder: 20, hidden: true),
-            ModuleLicense(name: "web", description: "Web client", tooltip: "Allows the web client", type: .user, count: 40, sortOrder: 21, hidden: true, prerequisite: "user"),
-            ModuleLicense(name: "windows", description: "Windows client (legacy)", tooltip: "SuperOffice CRM for Windows", type: .user, count: 5, sortOrder: 22, prerequisite: "user"),
-            ModuleLicense(name: "visible-for", description: "Visible for", tooltip: "Restrict who sees a record", type: .user, count: 1, sortOrder: 23, unrestricted: true),
+            ModuleLicense(
+                name: "travel", description: "Travel (satellite)", tooltip: "Offline satellite databases", type: .satellite,
+                count: 2, sortOrder: 9),
+            ModuleLicense(
+                name: "user", description: "User", tooltip: "Allows logging in", type: .user, count: 40,
+                allowedUserTypes: [.employee, .external], sortOrder: 20, hidden: true),
+            ModuleLicense(
+                name: "web", description: "Web client", tooltip: "Allows the web client", type: .user, count: 40, sortOrder: 21,
+                hidden: true, prerequisite: "user"),
+            ModuleLicense(
+                name: "windows", description: "Windows client (legacy)", tooltip: "SuperOffice CRM for Windows", type: .user,
+                count: 5, sortOrder: 22, prerequisite: "user"),
+            ModuleLicense(
+                name: "visible-for", description: "Visible for", tooltip: "Restrict who sees a record", type: .user, count: 1,
+                sortOrder: 23, unrestricted: true),
         ]
         for (i, cal) in ["sales-cal", "service-cal", "marketing-cal", "chat-cal"].enumerated() {
-            modules.append(ModuleLicense(name: cal, description: cal.replacingOccurrences(of: "-cal", with: "").capitalized + " CAL", type: .user, count: 40, sortOrder: 30 + i, hidden: true, prerequisite: "user"))
+            modules.append(
+                ModuleLicense(
+                    name: cal, description: cal.replacingOccurrences(of: "-cal", with: "").capitalized + " CAL", type: .user,
+                    count: 40, sortOrder: 30 + i, hidden: true, prerequisite: "user"))
         }
         let plans: [(String, String, Int, String)] = [
             ("sales-essentials", "Sales Essentials", 10, "user,web,sales-cal"),

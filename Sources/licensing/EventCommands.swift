@@ -44,7 +44,8 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an event (refused if one is active for the same key and scope).")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an event (refused if one is active for the same key and scope).")
         @OptionGroup var store: StoreOptions
         @Option(help: "no-login, no-freetext, no-travel, message-of-the-day, …") var key: String
         @Option(help: "The message shown to users.") var message: String
@@ -54,7 +55,9 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let draft = EventDraft(key: key, scope: scope, scopeOwner: owner, message: message, expectedFinish: try EventsCommand.parseDate(finish))
+                let draft = EventDraft(
+                    key: key, scope: scope, scopeOwner: owner, message: message,
+                    expectedFinish: try EventsCommand.parseDate(finish))
                 let sqlite = try store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let event = try await sqlite.addEvent(tenant: tenant, draft, actor: cliActor, now: Date())
@@ -73,7 +76,9 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 var changes = EventChanges(message: message)
-                if let finish { changes.expectedFinish = finish == "none" ? .some(nil) : .some(try EventsCommand.parseDate(finish)) }
+                if let finish {
+                    changes.expectedFinish = finish == "none" ? .some(nil) : .some(try EventsCommand.parseDate(finish))
+                }
                 guard changes != EventChanges() else { throw CLIError.input("nothing to change: pass --message or --finish") }
                 let sqlite = try store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
@@ -132,10 +137,14 @@ struct StatusCommand: AsyncParsableCommand {
             if let next = db.nextExpiry { Output.line("Next expiry: \(ISO8601.string(next))") }
             if !report.tenantIntact { Output.line("WARNING: the tenant row has been tampered with; logins are blocked") }
             for owner in report.owners {
-                Output.line("\(owner.name): issued \(ISO8601.string(owner.issuedAt))" + (owner.expiresAt.map { ", expires \(ISO8601.string($0))" } ?? ""))
+                Output.line(
+                    "\(owner.name): issued \(ISO8601.string(owner.issuedAt))"
+                        + (owner.expiresAt.map { ", expires \(ISO8601.string($0))" } ?? ""))
                 for warning in owner.warnings { Output.line("  ! \(warning)") }
             }
-            Output.line("Seats: user/web \(report.seats.userWeb.inUse)/\(report.seats.userWeb.purchased), plans \(report.seats.plans.inUse)/\(report.seats.plans.purchased)")
+            Output.line(
+                "Seats: user/web \(report.seats.userWeb.inUse)/\(report.seats.userWeb.purchased), plans \(report.seats.plans.inUse)/\(report.seats.plans.purchased)"
+            )
             report.events.forEach(EventsCommand.print)
         }
     }

@@ -45,7 +45,8 @@ struct IssuerCommand: AsyncParsableCommand {
                 let key = try Issuer.makeOwnerKey(owner: owner, root: rootKey, now: Date(), validDays: validDays)
                 try writeNewFile(out, key.encoded(), mode: 0o600)
                 try writeNewFile(IssuerCommand.publicPath(for: out), key.publicOnly.encoded(), mode: 0o644)
-                Output.line("wrote \(out) and \(IssuerCommand.publicPath(for: out)) for \(owner.uppercased()), valid \(validDays) days")
+                Output.line(
+                    "wrote \(out) and \(IssuerCommand.publicPath(for: out)) for \(owner.uppercased()), valid \(validDays) days")
             }
         }
     }
@@ -62,7 +63,9 @@ struct IssuerCommand: AsyncParsableCommand {
                 let specification = try PackageSpec.parse(readInputFile(spec, what: "spec", limit: 8 << 20))
                 let package = try Issuer.issue(spec: specification, ownerKey: key, now: Date())
                 try writeNewFile(out, Data((package + "\n").utf8), mode: 0o644)
-                Output.line("wrote \(out): \(specification.modules.count) modules for \(specification.companyName) / \(specification.serialNumber)")
+                Output.line(
+                    "wrote \(out): \(specification.modules.count) modules for \(specification.companyName) / \(specification.serialNumber)"
+                )
             }
         }
     }

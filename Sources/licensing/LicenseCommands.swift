@@ -18,8 +18,9 @@ struct LicenseCommand: AsyncParsableCommand {
             let cells = [m.currentTotal, m.inUse, m.newTotal, m.added, m.newFree, m.mustRemove].map { String($0) }
             let widths = [7, 7, 4, 6, 9, 12]
             let row = zip(cells, widths).map { String(repeating: " ", count: max(0, $1 - $0.count)) + $0 }.joined(separator: " ")
-            Output.line(m.name.padding(toLength: 24, withPad: " ", startingAt: 0) + row
-                + (m.mustRemove > 0 ? "  held by: " + m.holders.joined(separator: ", ") : ""))
+            Output.line(
+                m.name.padding(toLength: 24, withPad: " ", startingAt: 0) + row
+                    + (m.mustRemove > 0 ? "  held by: " + m.holders.joined(separator: ", ") : ""))
         }
         if activated {
             Output.line("activated")

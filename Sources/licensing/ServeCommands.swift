@@ -25,7 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
                 root = String(decoding: key.publicOnly.encoded(), as: UTF8.self)
             }
             let store = try SQLiteLicenseStore(dataDirectory: URL(fileURLWithPath: data, isDirectory: true))
-            let app = try await buildApplication(ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store)
+            let app = try await buildApplication(
+                ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store)
             try await app.runService()
         }
     }
@@ -84,8 +85,9 @@ struct TokenCommand: AsyncParsableCommand {
                 for i in tokens.indices { tokens[i].secretHash = "" }
                 if store.json { return Output.json(["tokens": tokens]) }
                 for t in tokens {
-                    Output.line("\(t.id)  \(t.role.rawValue)  \(t.name)  created \(ISO8601.string(t.createdAt))"
-                        + (t.revokedAt.map { "  revoked \(ISO8601.string($0))" } ?? ""))
+                    Output.line(
+                        "\(t.id)  \(t.role.rawValue)  \(t.name)  created \(ISO8601.string(t.createdAt))"
+                            + (t.revokedAt.map { "  revoked \(ISO8601.string($0))" } ?? ""))
                 }
             }
         }

@@ -40,11 +40,14 @@ struct UsageCommand: AsyncParsableCommand {
                 let sqlite = try store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let users = try await sqlite.loadSnapshot(tenant: tenant).userCounts(activeOnly: false).plans.inUse
-                let event = UsageEvent(id: eventID, service: service, quantity: quantity, occurredAt: occurredAt, subject: subject)
+                let event = UsageEvent(
+                    id: eventID, service: service, quantity: quantity, occurredAt: occurredAt, subject: subject)
                 do {
                     let result = try await sqlite.ingestUsage(tenant: tenant, [event], users: users, now: Date())
                     if store.json { return Output.json(result) }
-                    Output.line(result.accepted == 1 ? "recorded \(quantity) \(service) (id \(eventID))" : "already recorded (id \(eventID))")
+                    Output.line(
+                        result.accepted == 1
+                            ? "recorded \(quantity) \(service) (id \(eventID))" : "already recorded (id \(eventID))")
                     for message in result.thresholdEvents { Output.line("! \(message)") }
                 } catch let rejected as UsageBatchRejected {
                     throw CLIError.input(rejected.problems.map(\.reason).joined(separator: "; "))
@@ -85,11 +88,14 @@ struct UsageCommand: AsyncParsableCommand {
                 let tenant = try await store.resolveTenant(sqlite)
                 let m = try UsageCommand.month(month)
                 let report = try await UsageCommand.report(sqlite, tenant: tenant, month: m)
-                let invoice = MeteringRule.invoice(month: m, usages: report.services, tariffs: try await sqlite.tariffs(tenant: tenant))
+                let invoice = MeteringRule.invoice(
+                    month: m, usages: report.services, tariffs: try await sqlite.tariffs(tenant: tenant))
                 if store.json { return Output.json(invoice) }
                 Output.line("Invoice preview \(invoice.month)")
                 for line in invoice.lines {
-                    Output.line("  \(line.service.padding(toLength: 24, withPad: " ", startingAt: 0)) \(line.overageUnits) × \(line.pricePerUnit) = \(line.amount) \(line.currency)")
+                    Output.line(
+                        "  \(line.service.padding(toLength: 24, withPad: " ", startingAt: 0)) \(line.overageUnits) × \(line.pricePerUnit) = \(line.amount) \(line.currency)"
+                    )
                 }
                 Output.line("  total \(invoice.total) \(invoice.currency)")
             }
@@ -145,14 +151,17 @@ struct UsageCommand: AsyncParsableCommand {
             try await guarded {
                 let sqlite = try store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                try await sqlite.defineService(tenant: tenant, MeteredService(name: name, aggregation: aggregation, unit: unit), actor: cliActor, now: Date())
+                try await sqlite.defineService(
+                    tenant: tenant, MeteredService(name: name, aggregation: aggregation, unit: unit), actor: cliActor, now: Date()
+                )
                 if store.json { Output.json(["service": name]) } else { Output.line("defined service \(name)") }
             }
         }
     }
 
     struct Prune: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete raw usage events older than N months (aggregates stay).")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete raw usage events older than N months (aggregates stay).")
         @OptionGroup var store: StoreOptions
         @Option(help: "Whole months to keep before this one.") var keepMonths: Int = 13
 

@@ -52,12 +52,18 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let changes = UserChanges(canLogIn: canLogIn, retired: retired, waitingForApproval: waitingForApproval, type: type)
+                let changes = UserChanges(
+                    canLogIn: canLogIn, retired: retired, waitingForApproval: waitingForApproval, type: type)
                 guard changes != UserChanges() else { throw CLIError.input("nothing to change: pass at least one of the flags") }
                 let sqlite = try store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let user = try await sqlite.updateUser(tenant: tenant, userName: username, changes: changes, actor: cliActor, now: Date())
-                if store.json { Output.json(user) } else { Output.line("updated \(username): \(SQLiteLicenseStoreDescribe.user(user))") }
+                let user = try await sqlite.updateUser(
+                    tenant: tenant, userName: username, changes: changes, actor: cliActor, now: Date())
+                if store.json {
+                    Output.json(user)
+                } else {
+                    Output.line("updated \(username): \(SQLiteLicenseStoreDescribe.user(user))")
+                }
             }
         }
     }
@@ -105,21 +111,25 @@ struct UserCommand: AsyncParsableCommand {
                 let event = try await sqlite.addEvent(
                     tenant: tenant,
                     EventDraft(
-                        key: EventRule.userImport, scope: .database, message: "Importing \(users.count) users from \(URL(fileURLWithPath: csv).lastPathComponent)",
+                        key: EventRule.userImport, scope: .database,
+                        message: "Importing \(users.count) users from \(URL(fileURLWithPath: csv).lastPathComponent)",
                         progressDone: 0, progressTotal: users.count),
                     actor: cliActor, now: Date())
                 var imported = 0
                 do {
-                    for chunk in stride(from: 0, to: users.count, by: 500).map({ Array(users[$0..<min($0 + 500, users.count)]) }) {
+                    for chunk in stride(from: 0, to: users.count, by: 500).map({ Array(users[$0..<min($0 + 500, users.count)]) })
+                    {
                         imported += try await sqlite.addUsers(tenant: tenant, chunk, actor: cliActor, now: Date()).count
                         _ = try await sqlite.updateEvent(
-                            tenant: tenant, id: event.id, changes: EventChanges(progressDone: imported), actor: cliActor, now: Date())
+                            tenant: tenant, id: event.id, changes: EventChanges(progressDone: imported), actor: cliActor,
+                            now: Date())
                         progress.update(imported)
                     }
                 } catch {
                     _ = try? await sqlite.updateEvent(
                         tenant: tenant, id: event.id,
-                        changes: EventChanges(message: "Import stopped after \(imported) of \(users.count) users: \(error)"), actor: cliActor,
+                        changes: EventChanges(message: "Import stopped after \(imported) of \(users.count) users: \(error)"),
+                        actor: cliActor,
                         now: Date())
                     _ = try? await sqlite.finishEvent(tenant: tenant, id: event.id, actor: cliActor, now: Date())
                     throw error
@@ -169,7 +179,9 @@ enum CSVUsers {
         if let unknown = columns.first(where: { !known.contains($0) }) {
             throw CLIError.input("unknown CSV column '\(unknown.prefix(40))'; known: \(known.joined(separator: ", "))")
         }
-        guard let nameIndex = columns.firstIndex(of: "userName") else { throw CLIError.input("the CSV header has no userName column") }
+        guard let nameIndex = columns.firstIndex(of: "userName") else {
+            throw CLIError.input("the CSV header has no userName column")
+        }
         var users: [NewUser] = []
         for (number, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
             let line = number + 2
@@ -181,11 +193,15 @@ enum CSVUsers {
             }
             var user = NewUser(userName: row[nameIndex])
             if let type = value("type") {
-                guard let parsed = UserType(rawValue: type) else { throw CLIError.input("CSV line \(line): unknown user type '\(type.prefix(20))'") }
+                guard let parsed = UserType(rawValue: type) else {
+                    throw CLIError.input("CSV line \(line): unknown user type '\(type.prefix(20))'")
+                }
                 user.type = parsed
             }
             if let flag = value("canLogIn") {
-                guard let parsed = Bool(flag.lowercased()) else { throw CLIError.input("CSV line \(line): canLogIn must be true or false") }
+                guard let parsed = Bool(flag.lowercased()) else {
+                    throw CLIError.input("CSV line \(line): canLogIn must be true or false")
+                }
                 user.canLogIn = parsed
             }
             user.displayName = value("displayName")
@@ -208,21 +224,39 @@ enum CSVUsers {
             if quoted {
                 if c == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.append(c) }
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
                 continue
             }
             switch c {
             case "\"" where field.isEmpty: quoted = true
-            case ",": row.append(field); field = ""
-            case "\n", "\r\n": row.append(field); rows.append(row); row = []; field = ""
+            case ",":
+                row.append(field)
+                field = ""
+            case "\n", "\r\n":
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
             case "\r": break
             default: field.append(c)
             }
         }
         if quoted { throw CLIError.input("the CSV file ends inside a quoted field") }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 }

@@ -99,7 +99,9 @@ public struct Tariff: Codable, Sendable, Equatable {
     public var pricePerUnit: Decimal
     public var currency: String
 
-    public init(service: String, includedBase: Int64, includedPerUser: Int64, unitSize: Int64, pricePerUnit: Decimal, currency: String) {
+    public init(
+        service: String, includedBase: Int64, includedPerUser: Int64, unitSize: Int64, pricePerUnit: Decimal, currency: String
+    ) {
         self.service = service
         self.includedBase = includedBase
         self.includedPerUser = includedPerUser
@@ -113,19 +115,30 @@ public struct Tariff: Codable, Sendable, Equatable {
     /// The documented defaults (docs/metering.md).
     public static func defaultTariff(for service: String) -> Tariff {
         switch service {
-        case "storage": Tariff(service: service, includedBase: 10 * gib, includedPerUser: 2 * gib, unitSize: gib, pricePerUnit: 2, currency: "EUR")
-        case "mailing-emails": Tariff(service: service, includedBase: 5_000, includedPerUser: 500, unitSize: 1_000, pricePerUnit: 5, currency: "EUR")
-        case "customer-centre-logins": Tariff(service: service, includedBase: 1_000, includedPerUser: 100, unitSize: 100, pricePerUnit: 1, currency: "EUR")
-        case "chat-sessions": Tariff(service: service, includedBase: 500, includedPerUser: 50, unitSize: 100, pricePerUnit: 2, currency: "EUR")
-        case "form-submissions": Tariff(service: service, includedBase: 1_000, includedPerUser: 100, unitSize: 100, pricePerUnit: 1, currency: "EUR")
+        case "storage":
+            Tariff(
+                service: service, includedBase: 10 * gib, includedPerUser: 2 * gib, unitSize: gib, pricePerUnit: 2,
+                currency: "EUR")
+        case "mailing-emails":
+            Tariff(service: service, includedBase: 5_000, includedPerUser: 500, unitSize: 1_000, pricePerUnit: 5, currency: "EUR")
+        case "customer-centre-logins":
+            Tariff(service: service, includedBase: 1_000, includedPerUser: 100, unitSize: 100, pricePerUnit: 1, currency: "EUR")
+        case "chat-sessions":
+            Tariff(service: service, includedBase: 500, includedPerUser: 50, unitSize: 100, pricePerUnit: 2, currency: "EUR")
+        case "form-submissions":
+            Tariff(service: service, includedBase: 1_000, includedPerUser: 100, unitSize: 100, pricePerUnit: 1, currency: "EUR")
         default: Tariff(service: service, includedBase: 0, includedPerUser: 0, unitSize: 1, pricePerUnit: 0, currency: "EUR")
         }
     }
 
     public func validate() throws(LicenseInputError) {
-        guard includedBase >= 0, includedPerUser >= 0 else { throw .invalid(field: "tariff", reason: "included amounts must not be negative") }
+        guard includedBase >= 0, includedPerUser >= 0 else {
+            throw .invalid(field: "tariff", reason: "included amounts must not be negative")
+        }
         guard unitSize >= 1 else { throw .invalid(field: "unitSize", reason: "must be at least 1") }
-        guard pricePerUnit >= 0, pricePerUnit <= 1_000_000 else { throw .invalid(field: "pricePerUnit", reason: "must be between 0 and 1000000") }
+        guard pricePerUnit >= 0, pricePerUnit <= 1_000_000 else {
+            throw .invalid(field: "pricePerUnit", reason: "must be between 0 and 1000000")
+        }
         guard currency.count == 3, currency.allSatisfy({ $0.isUppercase && $0.isASCII }) else {
             throw .invalid(field: "currency", reason: "an ISO 4217 code such as EUR")
         }
@@ -207,22 +220,40 @@ public enum MeteringRule {
         var problems: [BatchProblem] = []
         if events.isEmpty { return [BatchProblem(index: 0, reason: "the batch is empty")] }
         if events.count > batchLimit {
-            return [BatchProblem(index: batchLimit, reason: "a batch holds at most \(batchLimit) events, this one \(events.count)")]
+            return [
+                BatchProblem(index: batchLimit, reason: "a batch holds at most \(batchLimit) events, this one \(events.count)")
+            ]
         }
         let oldest = Month(containing: now).previous.start
         var seen: Set<String> = []
         for (index, event) in events.enumerated() {
             func bad(_ reason: String) { problems.append(BatchProblem(index: index, reason: reason)) }
-            guard !event.id.isEmpty, event.id.count <= 128, event.id.unicodeScalars.allSatisfy({ $0.isASCII && !CharacterSet.controlCharacters.contains($0) }) else {
-                bad("id must be 1–128 printable ASCII characters"); continue
+            guard !event.id.isEmpty, event.id.count <= 128,
+                event.id.unicodeScalars.allSatisfy({ $0.isASCII && !CharacterSet.controlCharacters.contains($0) })
+            else {
+                bad("id must be 1–128 printable ASCII characters")
+                continue
             }
-            guard let service = services[event.service] else { bad("unknown service '\(event.service.prefix(64))'"); continue }
-            guard event.quantity >= 0, event.quantity <= 1_000_000_000_000_000 else { bad("quantity must be between 0 and 10^18"); continue }
-            if event.occurredAt > now.addingTimeInterval(futureTolerance) { bad("occurredAt is more than 5 minutes in the future"); continue }
-            if event.occurredAt < oldest { bad("occurredAt is before the previous month (\(Month(containing: oldest)))"); continue }
+            guard let service = services[event.service] else {
+                bad("unknown service '\(event.service.prefix(64))'")
+                continue
+            }
+            guard event.quantity >= 0, event.quantity <= 1_000_000_000_000_000 else {
+                bad("quantity must be between 0 and 10^18")
+                continue
+            }
+            if event.occurredAt > now.addingTimeInterval(futureTolerance) {
+                bad("occurredAt is more than 5 minutes in the future")
+                continue
+            }
+            if event.occurredAt < oldest {
+                bad("occurredAt is before the previous month (\(Month(containing: oldest)))")
+                continue
+            }
             if service.aggregation == .unique {
                 guard let subject = event.subject, !subject.isEmpty, subject.count <= 256 else {
-                    bad("a '\(service.name)' event needs a subject (1–256 characters)"); continue
+                    bad("a '\(service.name)' event needs a subject (1–256 characters)")
+                    continue
                 }
             }
             // Repeated within the batch: idempotent like a repeat across batches, but counted once.
@@ -232,7 +263,9 @@ public enum MeteringRule {
     }
 
     /// The value a month's aggregate takes after one new event.
-    public static func aggregate(_ current: Int64, adding event: UsageEvent, aggregation: Aggregation, isNewSubject: Bool) -> Int64 {
+    public static func aggregate(
+        _ current: Int64, adding event: UsageEvent, aggregation: Aggregation, isNewSubject: Bool
+    ) -> Int64 {
         switch aggregation {
         case .sum: current + event.quantity
         case .max: Swift.max(current, event.quantity)
@@ -271,10 +304,12 @@ public enum MeteringRule {
             let aggregate = aggregates[service.name]
             let users = isRunning ? currentUsers : (aggregate?.users ?? currentUsers)
             return usage(
-                service: service, value: aggregate?.value ?? 0, tariff: tariffs[service.name] ?? Tariff.defaultTariff(for: service.name),
+                service: service, value: aggregate?.value ?? 0,
+                tariff: tariffs[service.name] ?? Tariff.defaultTariff(for: service.name),
                 users: users)
         }
-        return UsageReport(month: month, users: isRunning ? currentUsers : (aggregates.values.first?.users ?? currentUsers), services: rows)
+        return UsageReport(
+            month: month, users: isRunning ? currentUsers : (aggregates.values.first?.users ?? currentUsers), services: rows)
     }
 
     public static func invoice(month: Month, usages: [ServiceUsage], tariffs: [String: Tariff]) -> InvoicePreview {
@@ -282,7 +317,8 @@ public enum MeteringRule {
             let tariff = tariffs[usage.service] ?? Tariff.defaultTariff(for: usage.service)
             return InvoicePreview.Line(
                 service: usage.service, usage: usage.usage, allowance: usage.allowance, overageUnits: usage.overageUnits,
-                unitSize: tariff.unitSize, pricePerUnit: tariff.pricePerUnit, amount: usage.overageAmount, currency: tariff.currency)
+                unitSize: tariff.unitSize, pricePerUnit: tariff.pricePerUnit, amount: usage.overageAmount,
+                currency: tariff.currency)
         }
         let currency = lines.first?.currency ?? "EUR"
         return InvoicePreview(month: month, lines: lines, total: lines.reduce(0) { $0 + $1.amount }, currency: currency)

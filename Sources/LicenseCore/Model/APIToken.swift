@@ -49,7 +49,9 @@ public struct APIToken: Sendable, Equatable, Codable {
         let id = rest[..<underscore]
         let secret = rest[rest.index(after: underscore)...]
         guard id.count == 12, id.allSatisfy({ $0.isHexDigit }), secret.count >= 32,
-            secret.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+            secret.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F
+            })
         else { return nil }
         return (String(id), String(secret))
     }

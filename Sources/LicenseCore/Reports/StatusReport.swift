@@ -37,7 +37,9 @@ public struct StatusReport: Codable, Sendable, Equatable {
             if owner.status.grantsNothing {
                 warnings.append("the licenses of \(owner.name) have expired and the grace period is over: they grant nothing")
             } else if owner.status.inGrace {
-                warnings.append("the licenses of \(owner.name) have expired; grace period until \(owner.graceUntil.map(ISO8601.string) ?? "?")")
+                warnings.append(
+                    "the licenses of \(owner.name) have expired; grace period until \(owner.graceUntil.map(ISO8601.string) ?? "?")"
+                )
             } else if owner.status.adminWarning, let expiry = owner.expiresAt {
                 warnings.append("the licenses of \(owner.name) expire \(ISO8601.string(expiry))")
             }

@@ -54,7 +54,8 @@ public enum ActivationRule {
         if let current, package.header.issuedAt <= current.header.issuedAt {
             throw LicenseRefusal(
                 .notNewer,
-                "the package of \(owner) was issued \(ISO8601.string(package.header.issuedAt)), not after the active one (\(ISO8601.string(current.header.issuedAt)))")
+                "the package of \(owner) was issued \(ISO8601.string(package.header.issuedAt)), not after the active one (\(ISO8601.string(current.header.issuedAt)))"
+            )
         }
         let newModules = Dictionary(package.moduleLicenses.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let names = Set(newModules.keys).union(current?.modules.keys ?? [:].keys)
@@ -87,7 +88,9 @@ public enum ActivationRule {
             blocking.isEmpty
             ? nil
             : "counts below what is in use: "
-                + blocking.map { "\(owner.lowercased()).\($0.name) needs \($0.mustRemove) fewer holders (\($0.inUse) in use, \($0.newTotal) in the package)" }
+                + blocking.map {
+                    "\(owner.lowercased()).\($0.name) needs \($0.mustRemove) fewer holders (\($0.inUse) in use, \($0.newTotal) in the package)"
+                }
                 .joined(separator: "; ")
         return ActivationPreview(
             canBeActivated: blocking.isEmpty, reason: reason, owner: owner, issuedAt: package.header.issuedAt,

@@ -49,7 +49,8 @@ public enum AssignmentRule {
 
         var granted: [(ModuleLicense, String?)] = [(module, nil)]
         if module.isPlan {
-            if let other = held.first(where: { $0.owner == owner.name && $0.isDirect && owner.modules[$0.module]?.isPlan == true }) {
+            if let other = held.first(where: { $0.owner == owner.name && $0.isDirect && owner.modules[$0.module]?.isPlan == true }
+            ) {
                 throw LicenseRefusal(
                     .planAlreadyAssigned,
                     "\(user.userName) already has the plan \(other.key) of \(owner.name); a user has at most one plan per owner")
@@ -61,7 +62,8 @@ public enum AssignmentRule {
                 guard implied.allows(user.type) else {
                     throw LicenseRefusal(
                         .userTypeNotAllowed,
-                        "the plan \(key) grants \(owner.name.lowercased()).\(name), which is not allowed for \(user.type.rawValue) users")
+                        "the plan \(key) grants \(owner.name.lowercased()).\(name), which is not allowed for \(user.type.rawValue) users"
+                    )
                 }
                 granted.append((implied, key.module))
             }
@@ -73,7 +75,8 @@ public enum AssignmentRule {
             if effective[prerequisiteKey] == nil && !grantedNames.contains(prerequisite) {
                 throw LicenseRefusal(
                     .prerequisiteMissing,
-                    "\(owner.name.lowercased()).\(candidate.name) requires \(prerequisiteKey), which \(user.userName) does not have")
+                    "\(owner.name.lowercased()).\(candidate.name) requires \(prerequisiteKey), which \(user.userName) does not have"
+                )
             }
         }
         var full: [String] = []
@@ -127,10 +130,11 @@ public enum UnassignRule {
         while true {
             let remaining = held.filter { !removed.contains($0) }
             let effective = EffectiveModules.ignoringDates(userAssignments: remaining, owners: state.owners)
-            let broken = Set(remaining.compactMap { row -> ModuleKey? in
-                guard let prerequisite = state.module(row.key)?.prerequisite else { return nil }
-                return effective[ModuleKey(owner: row.owner, module: prerequisite)] == nil ? row.key : nil
-            })
+            let broken = Set(
+                remaining.compactMap { row -> ModuleKey? in
+                    guard let prerequisite = state.module(row.key)?.prerequisite else { return nil }
+                    return effective[ModuleKey(owner: row.owner, module: prerequisite)] == nil ? row.key : nil
+                })
             if broken.isEmpty { break }
             dependents.append(contentsOf: broken.sorted())
             removed += remaining.filter { broken.contains($0.key) }

@@ -39,11 +39,13 @@ public enum EffectiveModules {
 
     /// The same without the date condition: what the rows grant, for a snapshot that applies dates per check.
     public static func ignoringDates(userAssignments: [Assignment], owners: [String: OwnerLicense]) -> [ModuleKey: ModuleSource] {
-        of(userAssignments: userAssignments, owners: owners.mapValues { owner in
-            var copy = owner
-            copy.header.expiresAt = nil
-            copy.header.graceUntil = nil
-            return copy
-        }, now: .distantPast)
+        of(
+            userAssignments: userAssignments,
+            owners: owners.mapValues { owner in
+                var copy = owner
+                copy.header.expiresAt = nil
+                copy.header.graceUntil = nil
+                return copy
+            }, now: .distantPast)
     }
 }

@@ -64,7 +64,8 @@ public enum EventRule {
             }
         case .group, .user:
             guard let owner = draft.scopeOwner else {
-                throw .invalid(field: "owner", reason: "a \(draft.scope.rawValue) event needs an owner (the \(draft.scope.rawValue) name)")
+                throw .invalid(
+                    field: "owner", reason: "a \(draft.scope.rawValue) event needs an owner (the \(draft.scope.rawValue) name)")
             }
             try Validate.identifier(owner, field: "owner")
         }
@@ -101,10 +102,13 @@ public enum EventRule {
     }
 
     /// A tamper event per problem row; an active one for the same row means it was reported already.
-    public static func tamperDrafts(problems: [(table: String, key: String, problem: String)], events: [SystemEvent]) -> [EventDraft] {
+    public static func tamperDrafts(
+        problems: [(table: String, key: String, problem: String)], events: [SystemEvent]
+    ) -> [EventDraft] {
         problems.compactMap { problem in
             let owner = String("\(problem.table):\(problem.key)".prefix(128))
-            if events.contains(where: { $0.key == SystemEvent.tamperDetected && $0.scopeOwner == owner && $0.status == .active }) {
+            if events.contains(where: { $0.key == SystemEvent.tamperDetected && $0.scopeOwner == owner && $0.status == .active })
+            {
                 return nil
             }
             return EventDraft(

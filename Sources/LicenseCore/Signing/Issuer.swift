@@ -65,14 +65,19 @@ public struct PackageSpec: Codable, Sendable {
         }
         for module in modules {
             if let prerequisite = module.prerequisite, byName[prerequisite] == nil {
-                throw .invalid(field: "modules[\(module.name)].prerequisite", reason: "no module '\(prerequisite)' in this package")
+                throw .invalid(
+                    field: "modules[\(module.name)].prerequisite", reason: "no module '\(prerequisite)' in this package")
             }
             for implied in module.planModules {
                 guard let target = byName[implied] else {
-                    throw .invalid(field: "modules[\(module.name)].extraInfo", reason: "the plan grants '\(implied)', which is not in this package")
+                    throw .invalid(
+                        field: "modules[\(module.name)].extraInfo",
+                        reason: "the plan grants '\(implied)', which is not in this package")
                 }
                 guard target.type == .user, !target.isPlan else {
-                    throw .invalid(field: "modules[\(module.name)].extraInfo", reason: "a plan may only grant user modules that are not plans ('\(implied)')")
+                    throw .invalid(
+                        field: "modules[\(module.name)].extraInfo",
+                        reason: "a plan may only grant user modules that are not plans ('\(implied)')")
                 }
             }
         }
@@ -119,7 +124,8 @@ public enum Issuer {
             throw LicenseInputError.invalid(field: "owner-key", reason: "the owner key file carries no certificate from the root")
         }
         guard ownerKey.kid?.uppercased() == spec.owner.uppercased() else {
-            throw LicenseInputError.invalid(field: "owner", reason: "the spec's owner '\(spec.owner)' does not match the owner key '\(ownerKey.kid ?? "?")'")
+            throw LicenseInputError.invalid(
+                field: "owner", reason: "the spec's owner '\(spec.owner)' does not match the owner key '\(ownerKey.kid ?? "?")'")
         }
         let owner = spec.owner.uppercased()
         let issuedAt = (spec.issuedAt ?? now).wholeSeconds

@@ -86,7 +86,8 @@ public struct OwnerCertificate: Codable, Sendable, Equatable {
         let key = try certificate.jwk.publicKey()
         if let now {
             guard now >= certificate.validFrom else {
-                throw .untrustedCertificate("the owner certificate of \(certificate.sub) is not valid before \(ISO8601.string(certificate.validFrom))")
+                throw .untrustedCertificate(
+                    "the owner certificate of \(certificate.sub) is not valid before \(ISO8601.string(certificate.validFrom))")
             }
             guard now < certificate.validUntil else {
                 throw .certificateExpired(owner: certificate.sub, validUntil: certificate.validUntil)

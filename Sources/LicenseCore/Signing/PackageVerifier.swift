@@ -62,16 +62,20 @@ public enum PackageVerifier {
     public static func verify(_ data: Data, for tenant: Tenant, now: Date) throws(LicenseInputError) -> VerifiedPackage {
         guard !data.isEmpty else { throw .malformedPackage("the package file is empty") }
         guard data.count <= sizeLimit else { throw .malformedPackage("the package file is larger than \(sizeLimit >> 20) MiB") }
-        guard let text = String(data: data, encoding: .utf8) else { throw .malformedPackage("the package file is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .malformedPackage("the package file is not UTF-8 text")
+        }
         let jws = try JWS.parse(text, what: "the package")
         let root = try trustRoot(of: tenant)
         let payload = try JSONInput.decode(PackagePayload.self, from: jws.payload, what: "the package payload", limit: sizeLimit)
         guard payload.typ == "license-package", payload.version == 1 else {
-            throw .malformedPackage("not a license package of version 1 (typ '\(payload.typ.prefix(40))', version \(payload.version))")
+            throw .malformedPackage(
+                "not a license package of version 1 (typ '\(payload.typ.prefix(40))', version \(payload.version))")
         }
         let (certificate, ownerKey) = try OwnerCertificate.verify(payload.header.ownerCertificate, root: root, now: now)
         guard certificate.sub == payload.header.owner.uppercased() else {
-            throw .untrustedCertificate("the certificate is for owner \(certificate.sub), the package is from \(payload.header.owner)")
+            throw .untrustedCertificate(
+                "the certificate is for owner \(certificate.sub), the package is from \(payload.header.owner)")
         }
         guard jws.isSigned(by: ownerKey) else {
             throw .badSignature("the package signature does not match the owner key of \(certificate.sub)")
@@ -82,10 +86,12 @@ public enum PackageVerifier {
         if let problem = check.ownerProblem { throw .badSignature(problem) }
         if let (name, problem) = check.badModules.first { throw .badSignature("module \(name): \(problem)") }
         guard payload.header.companyName == tenant.companyName else {
-            throw .foreignPackage("issued to company '\(payload.header.companyName)', this installation is '\(tenant.companyName)'")
+            throw .foreignPackage(
+                "issued to company '\(payload.header.companyName)', this installation is '\(tenant.companyName)'")
         }
         guard payload.header.serialNumber == tenant.serialNumber else {
-            throw .foreignPackage("issued for serial number \(payload.header.serialNumber), this installation is \(tenant.serialNumber)")
+            throw .foreignPackage(
+                "issued for serial number \(payload.header.serialNumber), this installation is \(tenant.serialNumber)")
         }
         var header = payload.header
         header.owner = header.owner.uppercased()
@@ -113,7 +119,8 @@ public enum PackageVerifier {
         return checkRows(header: bound, modules: modules, ownerKey: ownerKey)
     }
 
-    static func checkRows(header: PackageHeader, modules: [SignedModule], ownerKey: Curve25519.Signing.PublicKey) -> OwnerRowCheck {
+    static func checkRows(header: PackageHeader, modules: [SignedModule], ownerKey: Curve25519.Signing.PublicKey) -> OwnerRowCheck
+    {
         var bad: [String: String] = [:]
         for row in modules {
             let bytes = row.module.canonicalBytes(

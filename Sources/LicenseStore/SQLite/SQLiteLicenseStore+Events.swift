@@ -15,7 +15,9 @@ extension SQLiteLicenseStore {
         }
     }
 
-    public func updateEvent(tenant: String, id: Int64, changes: EventChanges, actor: String, now: Date) async throws -> SystemEvent {
+    public func updateEvent(
+        tenant: String, id: Int64, changes: EventChanges, actor: String, now: Date
+    ) async throws -> SystemEvent {
         try await write { db in
             _ = try self.requireIntactTenant(db, tenant)
             var record = try self.requireEvent(db, tenant: tenant, id: id)
@@ -77,7 +79,8 @@ extension SQLiteLicenseStore {
                 var finished = event
                 finished.status = .finished
                 finished.finishedAt = event.expectedFinish
-                try EventRecord(tenantID: tenant, event: finished, seal: self.sealer.seal(finished.sealBytes(tenant: tenant))).update(db)
+                try EventRecord(tenantID: tenant, event: finished, seal: self.sealer.seal(finished.sealBytes(tenant: tenant)))
+                    .update(db)
             }
             let owners = try self.loadOwners(db, tenant: tenantValue)
             for draft in EventRule.expiringDrafts(owners: owners, events: current, now: now) {
@@ -98,7 +101,8 @@ extension SQLiteLicenseStore {
             let drafts = EventRule.tamperDrafts(problems: problems.map { ($0.table, $0.key, $0.problem) }, events: events)
             var raised: [SystemEvent] = []
             for draft in drafts {
-                raised.append(try self.raiseEvent(db, tenant: tenant, draft: draft, actor: "system", now: now, replacingActive: false))
+                raised.append(
+                    try self.raiseEvent(db, tenant: tenant, draft: draft, actor: "system", now: now, replacingActive: false))
             }
             if !raised.isEmpty {
                 try self.appendAudit(
@@ -110,8 +114,9 @@ extension SQLiteLicenseStore {
     }
 
     func requireEvent(_ db: Database, tenant: String, id: Int64) throws -> EventRecord {
-        guard let record = try EventRecord.fetchOne(
-            db, sql: "SELECT * FROM system_event WHERE tenant_id = ? AND id = ?", arguments: [tenant, id])
+        guard
+            let record = try EventRecord.fetchOne(
+                db, sql: "SELECT * FROM system_event WHERE tenant_id = ? AND id = ?", arguments: [tenant, id])
         else { throw LicenseInputError.unknownEvent(id) }
         guard sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)) else {
             throw LicenseRefusal(.integrity, "event #\(id) has been tampered with (seal broken)")
@@ -127,7 +132,8 @@ extension SQLiteLicenseStore {
     ) throws -> SystemEvent {
         let active = try EventRecord.fetchAll(
             db,
-            sql: "SELECT * FROM system_event WHERE tenant_id = ? AND key = ? AND scope = ? AND scope_owner = ? AND status = 'active'",
+            sql:
+                "SELECT * FROM system_event WHERE tenant_id = ? AND key = ? AND scope = ? AND scope_owner = ? AND status = 'active'",
             arguments: [tenant, draft.key, draft.scope.rawValue, draft.scopeOwner ?? ""])
         if !replacingActive { try EventRule.checkNoConflict(draft, active: active.map(\.event), now: now) }
         for var record in active {

@@ -84,7 +84,9 @@ extension SQLiteLicenseStore {
             let problems = MeteringRule.validate(events, services: services, now: now)
             guard problems.isEmpty else { throw UsageBatchRejected(problems: problems) }
             let insertEvent = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO usage_event (tenant_id, id, service, quantity, occurred_at, subject, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                sql:
+                    "INSERT OR IGNORE INTO usage_event (tenant_id, id, service, quantity, occurred_at, subject, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            )
             let insertSubject = try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO usage_subject (tenant_id, month, service, subject) VALUES (?, ?, ?, ?)")
             struct Aggregate {
@@ -110,9 +112,10 @@ extension SQLiteLicenseStore {
                 }
                 let key = month + "|" + event.service
                 if aggregates[key] == nil {
-                    let current = try Int64.fetchOne(
-                        db, sql: "SELECT value FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
-                        arguments: [tenant, month, event.service]) ?? 0
+                    let current =
+                        try Int64.fetchOne(
+                            db, sql: "SELECT value FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
+                            arguments: [tenant, month, event.service]) ?? 0
                     aggregates[key] = Aggregate(before: current, value: current, events: 0)
                 }
                 aggregates[key]!.value = MeteringRule.aggregate(
@@ -130,17 +133,23 @@ extension SQLiteLicenseStore {
                         events = usage_month.events + excluded.events, users = excluded.users
                         """, arguments: [tenant, parts[0], parts[1], aggregate.value, aggregate.events, users])
                 let tariff = tariffs[parts[1]] ?? Tariff.defaultTariff(for: parts[1])
-                for threshold in MeteringRule.crossed(before: aggregate.before, after: aggregate.value, allowance: tariff.allowance(users: users)) {
+                for threshold in MeteringRule.crossed(
+                    before: aggregate.before, after: aggregate.value, allowance: tariff.allowance(users: users))
+                {
                     let marker = "\(parts[1])@\(parts[0])@\(threshold)"
-                    let exists = try Bool.fetchOne(
-                        db, sql: "SELECT 1 FROM system_event WHERE tenant_id = ? AND key = 'threshold-crossed' AND scope_owner = ?",
-                        arguments: [tenant, marker]) ?? false
+                    let exists =
+                        try Bool.fetchOne(
+                            db,
+                            sql:
+                                "SELECT 1 FROM system_event WHERE tenant_id = ? AND key = 'threshold-crossed' AND scope_owner = ?",
+                            arguments: [tenant, marker]) ?? false
                     if exists { continue }
                     let event = try self.raiseEvent(
                         db, tenant: tenant,
                         draft: EventDraft(
                             key: "threshold-crossed", scope: .database, scopeOwner: marker,
-                            message: "\(parts[1]) reached \(threshold) % of its \(parts[0]) allowance (\(aggregate.value) of \(tariff.allowance(users: users)) \(services[parts[1]]?.unit ?? ""))",
+                            message:
+                                "\(parts[1]) reached \(threshold) % of its \(parts[0]) allowance (\(aggregate.value) of \(tariff.allowance(users: users)) \(services[parts[1]]?.unit ?? ""))",
                             systemWide: true),
                         actor: "system", now: now, replacingActive: true)
                     raised.append(event.message)

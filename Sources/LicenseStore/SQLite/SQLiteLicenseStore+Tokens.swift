@@ -90,7 +90,8 @@ extension SQLiteLicenseStore {
 
     public func tokensFingerprint() async throws -> String {
         try await read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(revoked_at), 0), COALESCE(MAX(rowid), 0) FROM api_token")
+            let row = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*), COALESCE(SUM(revoked_at), 0), COALESCE(MAX(rowid), 0) FROM api_token")
             return row.map { "\($0[0] as Int64)-\($0[1] as Int64)-\($0[2] as Int64)" } ?? ""
         }
     }

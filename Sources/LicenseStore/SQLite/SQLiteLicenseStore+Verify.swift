@@ -21,7 +21,8 @@ extension SQLiteLicenseStore {
                 problems.append(IntegrityProblem(table: "license_owner", key: owner, problem: problem))
             }
             for (module, problem) in rows.check.badModules.sorted(by: { $0.key < $1.key }) {
-                problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: problem))
+                problems.append(
+                    IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: problem))
             }
         }
         let orphanModules = try Row.fetchAll(
@@ -33,14 +34,17 @@ extension SQLiteLicenseStore {
         for row in orphanModules {
             let owner: String = row[0]
             let module: String = row[1]
-            problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row of an owner with no package"))
+            problems.append(
+                IntegrityProblem(
+                    table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row of an owner with no package"))
         }
         let verifier = sealer.makeBulkVerifier()
         var userNames: [Int64: String] = [:]
         for record in try UserRecord.fetchAll(db, sql: "SELECT * FROM user WHERE tenant_id = ?", arguments: [tenant]) {
             userNames[record.user.id] = record.user.userName
             if !verifier.isValid(record.seal, for: record.user.sealBytes(tenant: tenant)) {
-                problems.append(IntegrityProblem(table: "user", key: record.user.userName, problem: "seal does not match the row (edited)"))
+                problems.append(
+                    IntegrityProblem(table: "user", key: record.user.userName, problem: "seal does not match the row (edited)"))
             }
         }
         let cursor = try AssignmentRecord.fetchCursor(
@@ -57,7 +61,8 @@ extension SQLiteLicenseStore {
         }
         for record in try SatelliteRecord.fetchAll(db, sql: "SELECT * FROM satellite WHERE tenant_id = ?", arguments: [tenant])
         where !verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
-            problems.append(IntegrityProblem(table: "satellite", key: record.satellite.name, problem: "seal does not match the row"))
+            problems.append(
+                IntegrityProblem(table: "satellite", key: record.satellite.name, problem: "seal does not match the row"))
         }
         for record in try SatelliteAssignmentRecord.fetchAll(
             db, sql: "SELECT * FROM satellite_assignment WHERE tenant_id = ?", arguments: [tenant])
@@ -68,7 +73,9 @@ extension SQLiteLicenseStore {
                     problem: "seal does not match the row"))
         }
         for event in try loadEvents(db, tenant: tenant).void {
-            problems.append(IntegrityProblem(table: "system_event", key: "#\(event.id) \(event.key)", problem: "seal does not match the row (edited)"))
+            problems.append(
+                IntegrityProblem(
+                    table: "system_event", key: "#\(event.id) \(event.key)", problem: "seal does not match the row (edited)"))
         }
         problems += try verifyAuditChain(db, tenant: tenant, verifier: verifier)
         if let head = try TenantHeadRecord.fetchOne(db, key: tenant) {
@@ -78,7 +85,8 @@ extension SQLiteLicenseStore {
                 problems.append(IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row deleted"))
             }
             for id in stored.subtracting(recorded).sorted() {
-                problems.append(IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row inserted outside the server"))
+                problems.append(
+                    IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row inserted outside the server"))
             }
         }
         return problems
@@ -101,13 +109,19 @@ extension SQLiteLicenseStore {
         while let record = try cursor.next() {
             let entry = record.entry
             if entry.sequence != expected {
-                let missing = entry.sequence > expected ? "entries #\(expected)–#\(entry.sequence - 1) are missing" : "out of order"
-                problems.append(IntegrityProblem(table: "audit_entry", key: "#\(entry.sequence)", problem: missing + " (chain broken)"))
+                let missing =
+                    entry.sequence > expected ? "entries #\(expected)–#\(entry.sequence - 1) are missing" : "out of order"
+                problems.append(
+                    IntegrityProblem(table: "audit_entry", key: "#\(entry.sequence)", problem: missing + " (chain broken)"))
             } else if entry.previousSeal != previousSeal {
-                problems.append(IntegrityProblem(table: "audit_entry", key: "#\(entry.sequence)", problem: "does not chain to the entry before"))
+                problems.append(
+                    IntegrityProblem(
+                        table: "audit_entry", key: "#\(entry.sequence)", problem: "does not chain to the entry before"))
             }
             if !verifier.isValid(record.seal, for: entry.sealBytes(tenant: tenant)) {
-                problems.append(IntegrityProblem(table: "audit_entry", key: "#\(entry.sequence)", problem: "seal does not match the entry (edited)"))
+                problems.append(
+                    IntegrityProblem(
+                        table: "audit_entry", key: "#\(entry.sequence)", problem: "seal does not match the entry (edited)"))
             }
             expected = entry.sequence + 1
             previousSeal = record.seal

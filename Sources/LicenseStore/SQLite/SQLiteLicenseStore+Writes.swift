@@ -20,7 +20,9 @@ extension SQLiteLicenseStore {
             for module in verified.modules {
                 try ModuleRecord(tenantID: tenant, owner: owner, signed: module).insert(db)
             }
-            let changes = preview.modules.filter { $0.added != 0 }.map { "\(owner.lowercased()).\($0.name) \($0.currentTotal)→\($0.newTotal)" }
+            let changes = preview.modules.filter { $0.added != 0 }.map {
+                "\(owner.lowercased()).\($0.name) \($0.currentTotal)→\($0.newTotal)"
+            }
             let summary =
                 "License of \(owner) issued \(ISO8601.string(verified.header.issuedAt)) activated"
                 + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", "))
@@ -35,7 +37,9 @@ extension SQLiteLicenseStore {
         }
     }
 
-    func preview(_ db: Database, tenant: String, package: Data, now: Date) throws -> (preview: ActivationPreview, package: VerifiedPackage) {
+    func preview(
+        _ db: Database, tenant: String, package: Data, now: Date
+    ) throws -> (preview: ActivationPreview, package: VerifiedPackage) {
         let tenantValue = try requireIntactTenant(db, tenant)
         let verified = try PackageVerifier.verify(package, for: tenantValue, now: now)
         let current = try loadOwners(db, tenant: tenantValue, only: verified.owner)[verified.owner]
@@ -67,11 +71,13 @@ extension SQLiteLicenseStore {
         }
         return try await write { db in
             _ = try self.requireIntactTenant(db, tenant)
-            var nextID = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM user WHERE tenant_id = ?", arguments: [tenant]) ?? 0) + 1
+            var nextID =
+                (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM user WHERE tenant_id = ?", arguments: [tenant]) ?? 0) + 1
             var created: [User] = []
             for draft in users {
                 if try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM user WHERE tenant_id = ? AND user_name = ?", arguments: [tenant, draft.userName]) != nil
+                    db, sql: "SELECT 1 FROM user WHERE tenant_id = ? AND user_name = ?", arguments: [tenant, draft.userName])
+                    != nil
                 {
                     throw LicenseInputError.duplicate("user '\(draft.userName)'")
                 }
@@ -94,14 +100,16 @@ extension SQLiteLicenseStore {
         }
     }
 
-    public func updateUser(tenant: String, userName: String, changes: UserChanges, actor: String, now: Date) async throws -> User {
+    public func updateUser(tenant: String, userName: String, changes: UserChanges, actor: String, now: Date) async throws -> User
+    {
         if let name = changes.displayName { try Validate.text(name, field: "displayName", limit: 200) }
         if let email = changes.email { try Validate.text(email, field: "email", limit: 254) }
         return try await write { db in
             _ = try self.requireIntactTenant(db, tenant)
             let before = try self.requireUser(db, tenant: tenant, userName: userName)
-            guard var record = try UserRecord.fetchOne(
-                db, sql: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenant, before.id])
+            guard
+                var record = try UserRecord.fetchOne(
+                    db, sql: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenant, before.id])
             else { throw LicenseInputError.unknownUser(userName) }
             var user = before
             if let value = changes.canLogIn { user.canLogIn = value }
@@ -128,8 +136,10 @@ extension SQLiteLicenseStore {
             guard let (user, _) = try self.loadUser(db, tenant: tenant, userName: userName) else {
                 throw LicenseInputError.unknownUser(userName)
             }
-            let removed = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM assignment WHERE tenant_id = ? AND user_id = ?", arguments: [tenant, user.id]) ?? 0
+            let removed =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM assignment WHERE tenant_id = ? AND user_id = ?", arguments: [tenant, user.id])
+                ?? 0
             try db.execute(sql: "DELETE FROM assignment WHERE tenant_id = ? AND user_id = ?", arguments: [tenant, user.id])
             try db.execute(sql: "DELETE FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenant, user.id])
             try self.appendAudit(
@@ -147,7 +157,8 @@ extension SQLiteLicenseStore {
 
 extension SQLiteLicenseStore {
     /// Reads what the assignment rules need for one user and one owner, inside the write transaction.
-    func decisionState(_ db: Database, tenant: String, user: User, owner: String, modules: [String]?) throws -> TenantLicenseState {
+    func decisionState(_ db: Database, tenant: String, user: User, owner: String, modules: [String]?) throws -> TenantLicenseState
+    {
         let tenantValue = try requireIntactTenant(db, tenant)
         let owners = try loadOwners(db, tenant: tenantValue, only: owner)
         var names = modules
@@ -160,11 +171,13 @@ extension SQLiteLicenseStore {
             seatsInUse: try seatsInUse(db, tenant: tenant, owner: owner, modules: names))
     }
 
-    public func assign(tenant: String, userName: String, module: ModuleKey, actor: String, now: Date) async throws -> [Assignment] {
+    public func assign(tenant: String, userName: String, module: ModuleKey, actor: String, now: Date) async throws -> [Assignment]
+    {
         try await write { db in
             let user = try self.requireUser(db, tenant: tenant, userName: userName)
             let state = try self.decisionState(db, tenant: tenant, user: user, owner: module.owner, modules: [module.module])
-            let plan = try AssignmentRule.check(AssignmentRequest(userID: user.id, module: module, actor: actor), in: state, now: now)
+            let plan = try AssignmentRule.check(
+                AssignmentRequest(userID: user.id, module: module, actor: actor), in: state, now: now)
             for assignment in plan.inserts {
                 try AssignmentRecord(
                     tenantID: tenant, assignment: assignment, seal: self.sealer.seal(assignment.sealBytes(tenant: tenant))
@@ -173,7 +186,8 @@ extension SQLiteLicenseStore {
             if !plan.inserts.isEmpty {
                 try self.appendAudit(
                     db, tenant: tenant, actor: actor, action: "license.assign", target: "\(module) → \(userName)",
-                    before: nil, after: plan.inserts.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }
+                    before: nil,
+                    after: plan.inserts.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }
                         .joined(separator: ", "), now: now)
             }
             return plan.inserts
@@ -190,7 +204,8 @@ extension SQLiteLicenseStore {
                 UnassignRequest(userID: user.id, module: module, cascade: cascade, actor: actor), in: state, now: now)
             for row in removed {
                 try db.execute(
-                    sql: "DELETE FROM assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? AND user_id = ? AND via_plan = ?",
+                    sql:
+                        "DELETE FROM assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? AND user_id = ? AND via_plan = ?",
                     arguments: [tenant, row.owner, row.module, row.userID, row.viaPlan ?? ""])
             }
             try self.appendAudit(
@@ -209,8 +224,10 @@ extension SQLiteLicenseStore {
                 throw LicenseInputError.duplicate("satellite '\(name)'")
             }
             let satellite = Satellite(name: name, createdAt: now.wholeSeconds)
-            try SatelliteRecord(tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant)))
-                .insert(db)
+            try SatelliteRecord(
+                tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant))
+            )
+            .insert(db)
             try self.appendAudit(
                 db, tenant: tenant, actor: actor, action: "satellite.add", target: name, before: nil, after: nil, now: now)
             return satellite
@@ -224,17 +241,21 @@ extension SQLiteLicenseStore {
                 self.sealer.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant))
             else { throw LicenseInputError.unknownSatellite(satellite) }
             let held = try SatelliteAssignmentRecord.fetchAll(
-                db, sql: "SELECT * FROM satellite_assignment WHERE tenant_id = ? AND satellite = ?", arguments: [tenant, satellite]
+                db, sql: "SELECT * FROM satellite_assignment WHERE tenant_id = ? AND satellite = ?",
+                arguments: [tenant, satellite]
             ).map(\.assignment)
             let state = TenantLicenseState(
                 tenant: tenantValue, owners: try self.loadOwners(db, tenant: tenantValue, only: module.owner),
                 seatsInUse: try self.seatsInUse(db, tenant: tenant, owner: module.owner),
                 satellites: [satellite: record.satellite], satelliteAssignments: held)
-            guard let row = try SatelliteRule.check(satellite: satellite, module: module, actor: actor, in: state, now: now) else {
+            guard let row = try SatelliteRule.check(satellite: satellite, module: module, actor: actor, in: state, now: now)
+            else {
                 return
             }
-            try SatelliteAssignmentRecord(tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant)))
-                .insert(db)
+            try SatelliteAssignmentRecord(
+                tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant))
+            )
+            .insert(db)
             try self.appendAudit(
                 db, tenant: tenant, actor: actor, action: "satellite.assign", target: "\(module) → \(satellite)", before: nil,
                 after: nil, now: now)
@@ -245,7 +266,8 @@ extension SQLiteLicenseStore {
         try await write { db in
             _ = try self.requireIntactTenant(db, tenant)
             try db.execute(
-                sql: "DELETE FROM satellite_assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? AND satellite = ?",
+                sql:
+                    "DELETE FROM satellite_assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? AND satellite = ?",
                 arguments: [tenant, module.owner, module.module, satellite])
             guard db.changesCount > 0 else {
                 throw LicenseRefusal(.notAssigned, "satellite \(satellite) has no assignment of \(module)")
@@ -256,4 +278,3 @@ extension SQLiteLicenseStore {
         }
     }
 }
-

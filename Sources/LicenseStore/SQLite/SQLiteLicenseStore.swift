@@ -78,7 +78,9 @@ public final class SQLiteLicenseStore: LicenseStoring {
 
     public func version(of tenant: String) async throws -> Int64 {
         try await read { db in
-            guard let version = try Int64.fetchOne(db, sql: "SELECT version FROM tenant_head WHERE tenant_id = ?", arguments: [tenant])
+            guard
+                let version = try Int64.fetchOne(
+                    db, sql: "SELECT version FROM tenant_head WHERE tenant_id = ?", arguments: [tenant])
             else { throw LicenseInputError.unknownTenant(tenant) }
             return version
         }
@@ -100,7 +102,8 @@ public final class SQLiteLicenseStore: LicenseStoring {
     func requireIntactTenant(_ db: Database, _ id: String) throws -> Tenant {
         let (tenant, isIntact) = try loadTenant(db, id)
         guard isIntact else {
-            throw LicenseRefusal(.integrity, "the tenant row of '\(id)' has been tampered with (seal broken); run 'licensing verify'")
+            throw LicenseRefusal(
+                .integrity, "the tenant row of '\(id)' has been tampered with (seal broken); run 'licensing verify'")
         }
         return tenant
     }
@@ -210,7 +213,9 @@ public final class SQLiteLicenseStore: LicenseStoring {
     func loadEvents(_ db: Database, tenant: String) throws -> (valid: [SystemEvent], void: [SystemEvent]) {
         var valid: [SystemEvent] = []
         var void: [SystemEvent] = []
-        for record in try EventRecord.fetchAll(db, sql: "SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", arguments: [tenant]) {
+        for record in try EventRecord.fetchAll(
+            db, sql: "SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", arguments: [tenant])
+        {
             if sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)) {
                 valid.append(record.event)
             } else {
@@ -225,7 +230,8 @@ public final class SQLiteLicenseStore: LicenseStoring {
     public func loadSnapshot(tenant: String) async throws -> TenantSnapshot {
         try await read { db in
             let (tenantValue, isIntact) = try self.loadTenant(db, tenant)
-            let version = try Int64.fetchOne(db, sql: "SELECT version FROM tenant_head WHERE tenant_id = ?", arguments: [tenant]) ?? 0
+            let version =
+                try Int64.fetchOne(db, sql: "SELECT version FROM tenant_head WHERE tenant_id = ?", arguments: [tenant]) ?? 0
             let owners = try self.loadOwners(db, tenant: tenantValue)
             var users: [Int64: User] = [:]
             var voidUsers: [User] = []
@@ -238,7 +244,8 @@ public final class SQLiteLicenseStore: LicenseStoring {
             }
             let assignments = try self.loadAssignments(db, tenant: tenant).filter { users[$0.userID] != nil }
             var satellites: [String: Satellite] = [:]
-            for record in try SatelliteRecord.fetchAll(db, sql: "SELECT * FROM satellite WHERE tenant_id = ?", arguments: [tenant])
+            for record in try SatelliteRecord.fetchAll(
+                db, sql: "SELECT * FROM satellite WHERE tenant_id = ?", arguments: [tenant])
             where self.sealer.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
                 satellites[record.satellite.name] = record.satellite
             }
@@ -266,15 +273,17 @@ public final class SQLiteLicenseStore: LicenseStoring {
                 """, arguments: [tenant, module.owner, module.module])
         let satellites = try String.fetchAll(
             db,
-            sql: "SELECT satellite FROM satellite_assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? ORDER BY satellite",
+            sql:
+                "SELECT satellite FROM satellite_assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? ORDER BY satellite",
             arguments: [tenant, module.owner, module.module])
         return users + satellites
     }
 
     public func passwordHash(tenant: String, userName: String) async throws -> String? {
         try await read { db in
-            guard let record = try UserRecord.fetchOne(
-                db, sql: "SELECT * FROM user WHERE tenant_id = ? AND user_name = ?", arguments: [tenant, userName]),
+            guard
+                let record = try UserRecord.fetchOne(
+                    db, sql: "SELECT * FROM user WHERE tenant_id = ? AND user_name = ?", arguments: [tenant, userName]),
                 self.sealer.isValid(record.seal, for: record.user.sealBytes(tenant: tenant)),
                 record.user.isAdministrator
             else { return nil }
