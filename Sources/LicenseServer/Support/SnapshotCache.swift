@@ -24,10 +24,14 @@ public final class SnapshotCache: @unchecked Sendable {
     }
 
     public func snapshot(_ tenant: String) async throws -> TenantSnapshot {
-        let (fresh, task) = lock.withLock { () -> (TenantSnapshot?, Task<TenantSnapshot, any Error>) in
+        enum Lookup {
+            case fresh(TenantSnapshot)
+            case loading(Task<TenantSnapshot, any Error>)
+        }
+        let lookup = lock.withLock { () -> Lookup in
             var entry = entries[tenant] ?? Entry()
-            if let snapshot = entry.snapshot, !entry.isStale { return (snapshot, Task { snapshot }) }
-            if let loading = entry.loading { return (nil, loading) }
+            if let snapshot = entry.snapshot, !entry.isStale { return .fresh(snapshot) }
+            if let loading = entry.loading { return .loading(loading) }
             let generation = entry.generation
             let store = self.store
             let task = Task { () throws -> TenantSnapshot in
@@ -42,10 +46,12 @@ public final class SnapshotCache: @unchecked Sendable {
             }
             entry.loading = task
             entries[tenant] = entry
-            return (nil, task)
+            return .loading(task)
         }
-        if let fresh { return fresh }
-        return try await task.value
+        switch lookup {
+        case .fresh(let snapshot): return snapshot
+        case .loading(let task): return try await task.value
+        }
     }
 
     private func install(_ snapshot: TenantSnapshot, tenant: String, generation: Int) {
