@@ -23,7 +23,7 @@ public enum InstallationKey {
         let secret = Sealer.makeSecret()
         let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if fd >= 0 {
-            let text = secret.map { String(format: "%02x", $0) }.joined() + "\n"
+            let text = Hex.encode(secret) + "\n"
             _ = text.withCString { write(fd, $0, strlen($0)) }
             fsync(fd)
             close(fd)

@@ -40,7 +40,7 @@ struct TokenCommand: AsyncParsableCommand {
     /// `lic_<12 hex>_<43 base64url>`: the id finds the row, the secret is checked against its hash.
     static func makeToken(tenant: String?, role: APIToken.Role, name: String) -> (token: APIToken, presented: String) {
         let idBytes = SymmetricKey(size: .init(bitCount: 48)).withUnsafeBytes { Array($0) }
-        let id = idBytes.map { String(format: "%02x", $0) }.joined()
+        let id = Hex.encode(idBytes)
         let secret = Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let token = APIToken(
             id: id, tenant: tenant, role: role, name: name, secretHash: APIToken.hash(secret: secret),

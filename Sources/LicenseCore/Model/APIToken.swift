@@ -57,7 +57,7 @@ public struct APIToken: Sendable, Equatable, Codable {
     }
 
     public static func hash(secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// Constant-time comparison of a presented secret with the stored hash.
@@ -79,5 +79,20 @@ public struct APIToken: Sendable, Equatable, Codable {
         e.add("createdBy", createdBy)
         e.add("revokedAt", revokedAt)
         return e.bytes
+    }
+}
+
+/// Lower-case hexadecimal, without `String(format:)` (which costs microseconds per byte on the request path).
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
