@@ -132,10 +132,12 @@ public struct Tariff: Codable, Sendable, Equatable {
     }
 
     public func validate() throws(LicenseInputError) {
-        guard includedBase >= 0, includedPerUser >= 0 else {
-            throw .invalid(field: "tariff", reason: "included amounts must not be negative")
+        guard (0...Self.amountLimit).contains(includedBase), (0...Self.amountLimit).contains(includedPerUser) else {
+            throw .invalid(field: "tariff", reason: "included amounts must be between 0 and 10^15")
         }
-        guard unitSize >= 1 else { throw .invalid(field: "unitSize", reason: "must be at least 1") }
+        guard (1...Self.amountLimit).contains(unitSize) else {
+            throw .invalid(field: "unitSize", reason: "must be between 1 and 10^15")
+        }
         guard pricePerUnit >= 0, pricePerUnit <= 1_000_000 else {
             throw .invalid(field: "pricePerUnit", reason: "must be between 0 and 1000000")
         }
@@ -144,8 +146,14 @@ public struct Tariff: Codable, Sendable, Equatable {
         }
     }
 
-    /// Allowance for a month = base + per user × users.
-    public func allowance(users: Int) -> Int64 { includedBase + includedPerUser * Int64(max(0, users)) }
+    /// The largest amount a tariff or an event takes; sums saturate at `Int64.max` rather than trap.
+    public static let amountLimit: Int64 = 1_000_000_000_000_000
+
+    /// Allowance for a month = base + per user × users (saturating).
+    public func allowance(users: Int) -> Int64 {
+        let (perUsers, overflow) = includedPerUser.multipliedReportingOverflow(by: Int64(max(0, users)))
+        return overflow ? Int64.max : includedBase.addingSaturating(perUsers)
+    }
 }
 
 /// One usage event as reported by an application server.
@@ -238,8 +246,8 @@ public enum MeteringRule {
                 bad("unknown service '\(event.service.prefix(64))'")
                 continue
             }
-            guard event.quantity >= 0, event.quantity <= 1_000_000_000_000_000 else {
-                bad("quantity must be between 0 and 10^18")
+            guard (0...Tariff.amountLimit).contains(event.quantity) else {
+                bad("quantity must be between 0 and 10^15")
                 continue
             }
             if event.occurredAt > now.addingTimeInterval(futureTolerance) {
@@ -267,17 +275,17 @@ public enum MeteringRule {
         _ current: Int64, adding event: UsageEvent, aggregation: Aggregation, isNewSubject: Bool
     ) -> Int64 {
         switch aggregation {
-        case .sum: current + event.quantity
+        case .sum: current.addingSaturating(event.quantity)
         case .max: Swift.max(current, event.quantity)
-        case .count: current + 1
-        case .unique: current + (isNewSubject ? 1 : 0)
+        case .count: current.addingSaturating(1)
+        case .unique: current.addingSaturating(isNewSubject ? 1 : 0)
         }
     }
 
     public static func usage(service: MeteredService, value: Int64, tariff: Tariff, users: Int) -> ServiceUsage {
         let allowance = tariff.allowance(users: users)
         let over = Swift.max(0, value - allowance)
-        let units = over == 0 ? 0 : (over + tariff.unitSize - 1) / tariff.unitSize
+        let units = over / tariff.unitSize + (over % tariff.unitSize == 0 ? 0 : 1)
         let percent = allowance == 0 ? (value > 0 ? 100 : 0) : Double(value) * 100 / Double(allowance)
         return ServiceUsage(
             service: service.name, unit: service.unit, aggregation: service.aggregation, usage: value, allowance: allowance,
@@ -289,8 +297,9 @@ public enum MeteringRule {
     public static func crossed(before: Int64, after: Int64, allowance: Int64) -> [Int] {
         guard allowance > 0 else { return after > 0 && before == 0 ? [100] : [] }
         return thresholds.filter { threshold in
-            let limit = (allowance * Int64(threshold) + 99) / 100
-            return before < limit && after >= limit
+            // In Double: allowance × threshold may not fit in Int64.
+            let limit = Double(allowance) * Double(threshold) / 100
+            return Double(before) < limit && Double(after) >= limit
         }
     }
 
@@ -345,5 +354,13 @@ public struct IngestResult: Codable, Sendable, Equatable {
         self.accepted = accepted
         self.duplicates = duplicates
         self.thresholdEvents = thresholdEvents
+    }
+}
+
+extension Int64 {
+    /// Addition that stops at the bounds instead of trapping.
+    func addingSaturating(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

@@ -73,12 +73,19 @@ struct LicensesController {
         }
         group.get("status") { _, context in
             try context.require(.read)
-            let snapshot = try await snapshots.snapshot(try context.tenant())
+            let tenant = try context.tenant()
+            try await EventsController.upkeep(tenant: tenant, store: store, snapshots: snapshots)
+            let snapshot = try await snapshots.snapshot(tenant)
             return try JSONResponse.make(StatusReport.make(from: snapshot, loggedOnUser: context.principal?.name, now: Date()))
         }
         group.post("verify") { _, context in
             try context.require(.write)
-            let problems = try await store.verify(tenant: try context.tenant())
+            let tenant = try context.tenant()
+            let problems = try await store.verify(tenant: tenant)
+            if !problems.isEmpty {
+                _ = try await store.recordTamper(tenant: tenant, problems: problems, now: Date())
+                snapshots.invalidate(tenant)
+            }
             return try JSONResponse.make(VerifyReport(ok: problems.isEmpty, problems: problems))
         }
         group.get("audit") { request, context in

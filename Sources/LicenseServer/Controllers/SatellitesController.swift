@@ -60,7 +60,15 @@ struct SatellitesController {
             let tenant = try context.tenant()
             let name = try PathValue.name(context, "satellite", field: "satellite")
             let key = try PathValue.module(context)
-            try await store.unassignSatellite(tenant: tenant, satellite: name, module: key, actor: context.actor, now: Date())
+            do {
+                try await store.unassignSatellite(tenant: tenant, satellite: name, module: key, actor: context.actor, now: Date())
+            } catch let refusal as LicenseRefusal where refusal.code == .notAssigned {
+                // Nothing was removed: an unknown satellite or module is a 404, as for the assignment.
+                let state = try await snapshots.snapshot(tenant).state
+                guard state.satellites[name] != nil else { throw LicenseInputError.unknownSatellite(name) }
+                guard state.module(key) != nil else { throw LicenseInputError.unknownModule(key.description) }
+                throw refusal
+            }
             snapshots.invalidate(tenant)
             return Response(status: .noContent)
         }

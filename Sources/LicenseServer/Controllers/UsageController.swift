@@ -43,7 +43,7 @@ struct UsageController {
 
     func register(on group: RouterGroup<LicenseRequestContext>) {
         group.post("usage/events") { request, context in
-            try context.require(.check)
+            try context.require(.report)
             let tenant = try context.tenant()
             let batch = try await request.decodeJSON(Batch.self, context: context)
             let users = Self.users(try await snapshots.snapshot(tenant))

@@ -114,7 +114,7 @@ struct UsersController {
         // The hot path: one snapshot look-up, no database.
         group.get("users/:user/licenses/:owner/:module") { _, context in
             try context.require(.check)
-            let name = try context.parameters.require("user")
+            let name = try PathValue.decoded(context, "user")
             let key = try PathValue.module(context)
             let decision = try await snapshots.snapshot(try context.tenant()).check(userName: name, module: key)
             checks.record(decision.granted)
@@ -145,7 +145,7 @@ struct UsersController {
         }
         group.post("users/:user/login-check") { request, context in
             try context.require(.check)
-            let name = try context.parameters.require("user")
+            let name = try PathValue.decoded(context, "user")
             let body = try await request.decodeJSON(LoginCheckBody.self, context: context)
             let decision = try await snapshots.snapshot(try context.tenant()).loginCheck(userName: name, client: body.client)
             return try JSONResponse.make(decision)

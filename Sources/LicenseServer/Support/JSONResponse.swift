@@ -20,9 +20,24 @@ enum JSONResponse {
 
 /// Parses path and query values into core values, answering 422 with the reason.
 enum PathValue {
+    /// A path parameter, percent-decoded: the router hands parameters over as they appear in the URI, so
+    /// `users/Ola%20Nordmann` must name the user `Ola Nordmann`. 400 when the escapes are not UTF-8.
+    static func decoded(_ context: LicenseRequestContext, _ parameter: String) throws -> String {
+        let value = try context.parameters.require(parameter)
+        return try decode(value, parameter: parameter)
+    }
+
+    static func decode(_ value: String, parameter: String) throws -> String {
+        guard value.utf8.contains(UInt8(ascii: "%")) else { return value }
+        guard let decoded = value.removingPercentEncoding else {
+            throw APIError.badRequest("the path parameter \(parameter) is not valid percent-encoded UTF-8")
+        }
+        return decoded
+    }
+
     static func module(_ context: LicenseRequestContext) throws -> ModuleKey {
-        let owner = try context.parameters.require("owner")
-        let module = try context.parameters.require("module")
+        let owner = try decoded(context, "owner")
+        let module = try decoded(context, "module")
         do {
             try Validate.ownerName(owner)
             try Validate.moduleName(module.lowercased())
@@ -33,7 +48,7 @@ enum PathValue {
     }
 
     static func name(_ context: LicenseRequestContext, _ parameter: String, field: String) throws -> String {
-        let value = try context.parameters.require(parameter)
+        let value = try decoded(context, parameter)
         do { try Validate.identifier(value, field: field) } catch { throw APIError.invalid(error.description) }
         return value
     }

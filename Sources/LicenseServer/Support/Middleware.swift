@@ -15,7 +15,7 @@ struct TenantAuthMiddleware: RouterMiddleware {
         var context = context
         let token = try await authenticate(request, tokens: tokens)
         let tenant = try context.parameters.require("tenant")
-        guard token.tenant == tenant else { throw APIError.notFound("unknown tenant '\(tenant.prefix(64))'") }
+        guard token.tenant == tenant || token.tenant == tenant.removingPercentEncoding else { throw APIError.notFound("unknown tenant '\(tenant.prefix(64))'") }
         context.principal = token
         return try await next(request, context)
     }

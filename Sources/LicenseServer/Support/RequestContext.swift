@@ -27,23 +27,28 @@ public enum ServerLimits {
 enum Permission {
     /// Reads of license and user data: admin, reader.
     case read
-    /// Checks and usage reports: admin, checker, reader.
+    /// Checks, login checks and user counts: admin, checker, reader.
     case check
+    /// Reporting usage of metered services, a write that application servers make: admin, checker (not reader).
+    case report
     /// Everything else in the tenant: admin.
     case write
 
     func allows(_ role: APIToken.Role) -> Bool {
         switch (self, role) {
         case (_, .admin): true
-        case (.read, .reader), (.check, .reader), (.check, .checker): true
+        case (.read, .reader), (.check, .reader), (.check, .checker), (.report, .checker): true
         default: false
         }
     }
 }
 
 extension LicenseRequestContext {
-    /// The tenant of the path, which the middleware has already matched to the token.
-    func tenant() throws -> String { try parameters.require("tenant") }
+    /// The tenant of the path, which the middleware has already matched to the token (also when percent-encoded).
+    func tenant() throws -> String {
+        guard let tenant = principal?.tenant else { return try parameters.require("tenant") }
+        return tenant
+    }
 
     func require(_ permission: Permission) throws {
         guard let principal else { throw APIError.unauthorized() }

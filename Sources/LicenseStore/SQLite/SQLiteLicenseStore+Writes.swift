@@ -270,6 +270,9 @@ extension SQLiteLicenseStore {
                     "DELETE FROM satellite_assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? AND satellite = ?",
                 arguments: [tenant, module.owner, module.module, satellite])
             guard db.changesCount > 0 else {
+                guard try SatelliteRecord.fetchOne(db, key: ["tenant_id": tenant, "name": satellite]) != nil else {
+                    throw LicenseInputError.unknownSatellite(satellite)
+                }
                 throw LicenseRefusal(.notAssigned, "satellite \(satellite) has no assignment of \(module)")
             }
             try self.appendAudit(
