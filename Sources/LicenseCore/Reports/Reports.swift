@@ -40,12 +40,12 @@ public struct LicenseListReport: Codable, Sendable, Equatable {
     public var serialNumber: String
     public var owners: [Owner]
 
-    /// Owners in tab order: the one with the `user` module (the vendor) first, partners after by name.
+    /// Owners in tab order: the vendor first, partners after by name.
     public static func make(from snapshot: TenantSnapshot, now: Date) -> LicenseListReport {
         let state = snapshot.state
         let owners = state.owners.values.sorted { lhs, rhs in
-            let l = lhs.modules[LoginRule.userModule] == nil ? 1 : 0
-            let r = rhs.modules[LoginRule.userModule] == nil ? 1 : 0
+            let l = lhs.name == LoginRule.vendorOwner ? 0 : 1
+            let r = rhs.name == LoginRule.vendorOwner ? 0 : 1
             return (l, lhs.name) < (r, rhs.name)
         }
         return LicenseListReport(

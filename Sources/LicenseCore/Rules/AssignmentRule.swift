@@ -125,19 +125,26 @@ public enum UnassignRule {
         guard held.contains(where: { $0.key == key && $0.isDirect }) else {
             throw LicenseRefusal(.notAssigned, "\(user.userName) has no direct assignment of \(key)")
         }
-        var removed = held.filter { ($0.key == key && $0.isDirect) || ($0.owner == key.owner && $0.viaPlan == key.module) }
+        /// A module and, when it is a plan, what came with it.
+        func rowsOf(_ module: ModuleKey) -> [Assignment] {
+            held.filter { ($0.key == module && $0.isDirect) || ($0.owner == module.owner && $0.viaPlan == module.module) }
+        }
+        var removed = rowsOf(key)
         var dependents: [ModuleKey] = []
         while true {
             let remaining = held.filter { !removed.contains($0) }
             let effective = EffectiveModules.ignoringDates(userAssignments: remaining, owners: state.owners)
+            // A module that came with a plan cannot go alone: the plan that brought it is the dependent.
             let broken = Set(
                 remaining.compactMap { row -> ModuleKey? in
-                    guard let prerequisite = state.module(row.key)?.prerequisite else { return nil }
-                    return effective[ModuleKey(owner: row.owner, module: prerequisite)] == nil ? row.key : nil
+                    guard let prerequisite = state.module(row.key)?.prerequisite,
+                        effective[ModuleKey(owner: row.owner, module: prerequisite)] == nil
+                    else { return nil }
+                    return row.viaPlan.map { ModuleKey(owner: row.owner, module: $0) } ?? row.key
                 })
             if broken.isEmpty { break }
             dependents.append(contentsOf: broken.sorted())
-            removed += remaining.filter { broken.contains($0.key) }
+            for dependent in broken { removed += rowsOf(dependent).filter { !removed.contains($0) } }
         }
         if !dependents.isEmpty && !request.cascade {
             let names = dependents.map(\.description).joined(separator: ", ")

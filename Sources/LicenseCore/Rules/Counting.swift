@@ -17,7 +17,7 @@ public struct UserCounts: Sendable, Equatable, Codable {
     public static func compute(
         owners: [String: OwnerLicense], users: [User], effective: (User) -> [ModuleKey: ModuleSource], activeOnly: Bool
     ) -> UserCounts {
-        let vendor = owners.values.sorted { $0.name < $1.name }.first { $0.modules[LoginRule.userModule] != nil }
+        let vendor = owners[LoginRule.vendorOwner]
         let userCount = vendor?.modules[LoginRule.userModule]?.count ?? 0
         let webCount = vendor?.modules[LoginClient.web.rawValue]?.count ?? 0
         let planKeys = owners.values.flatMap { owner in

@@ -26,10 +26,17 @@ public enum EffectiveModules {
                 result[ModuleKey(owner: owner.name, module: module.name)] = .site
             }
         }
+        let plans = Set(userAssignments.filter(\.isDirect).map(\.key))
         for assignment in userAssignments {
             guard let owner = owners[assignment.owner], owner.header.dates.grants(at: now),
                 let module = owner.modules[assignment.module], module.type == .user
             else { continue }
+            // A module from a plan counts only while the user holds the plan and the plan still grants it.
+            if let plan = assignment.viaPlan {
+                guard plans.contains(ModuleKey(owner: owner.name, module: plan)),
+                    owner.modules[plan]?.planModules.contains(module.name) == true
+                else { continue }
+            }
             let source: ModuleSource = assignment.isDirect ? .assigned : .plan
             let key = assignment.key
             result[key] = min(result[key] ?? source, source)

@@ -6,7 +6,7 @@ public enum LoginClient: String, Codable, Sendable, CaseIterable {
 }
 
 /// Stable reason codes of checks and login checks.
-public enum CheckReason: String, Codable, Sendable {
+public enum CheckReason: String, Codable, Sendable, CaseIterable {
     case granted
     case unknownUser = "unknown-user"
     case unknownModule = "unknown-module"
@@ -56,12 +56,19 @@ public struct LoginDecision: Sendable, Equatable, Codable {
 public enum LoginRule {
     /// The module every login needs, besides the client's module.
     public static let userModule = "user"
+    /// The vendor: the owner whose `user`, `web` and `windows` modules allow logins and are counted as users.
+    /// A partner's module of the same name does not allow a login.
+    public static let vendorOwner = "SUPEROFFICE"
 
     public static func decide(
         user: User?, isUserIntact: Bool, hasModule: (String) -> Bool, client: LoginClient, isTenantIntact: Bool,
         events: [SystemEvent], now: Date
     ) -> LoginDecision {
-        let motd = events.first { $0.key == SystemEvent.messageOfTheDay && $0.isActive(at: now) }?.message
+        // The most specific message of the day that covers the user: a user-scoped one before a system-wide one.
+        let motd = events.filter { event in
+            event.key == SystemEvent.messageOfTheDay && event.isActive(at: now)
+                && (user.map { event.covers(userName: $0.userName) } ?? (event.scope == .system || event.scope == .database))
+        }.max { ($0.scope == .user ? 1 : 0, $0.id) < ($1.scope == .user ? 1 : 0, $1.id) }?.message
         var reasons: [CheckReason] = []
         if !isTenantIntact { reasons.append(.tenantIntegrity) }
         guard let user else {

@@ -18,8 +18,6 @@ public final class TenantSnapshot: Sendable {
     let moduleIndex: [ModuleKey: Int]
     /// Per module index: the moment its owner stops granting, if any.
     let grantsUntil: [Date?]
-    /// Per module index: its name, to answer "has any owner's module called X".
-    let moduleNames: [String]
     let users: [String: UserEntry]
     let events: [SystemEvent]
 
@@ -31,17 +29,14 @@ public final class TenantSnapshot: Sendable {
         self.state = state
         var index: [ModuleKey: Int] = [:]
         var grants: [Date?] = []
-        var names: [String] = []
         for owner in state.owners.values.sorted(by: { $0.name < $1.name }) {
             for module in owner.sortedModules {
                 index[ModuleKey(owner: owner.name, module: module.name)] = grants.count
                 grants.append(owner.header.dates.grantsUntil)
-                names.append(module.name)
             }
         }
         moduleIndex = index
         grantsUntil = grants
-        moduleNames = names
         let words = (grants.count + 63) / 64
         let byUser = Dictionary(grouping: state.assignments, by: \.userID)
         var entries: [String: UserEntry] = [:]
@@ -83,12 +78,12 @@ public final class TenantSnapshot: Sendable {
             client: client, isTenantIntact: state.isTenantIntact, events: events, now: now)
     }
 
+    /// Whether the user holds the vendor's module of this name (a partner's module of the same name does not count).
     private func has(_ moduleName: String, entry: UserEntry, now: Date) -> Bool {
-        guard entry.isIntact else { return false }
-        for (i, name) in moduleNames.enumerated() where name == moduleName {
-            if entry.bits[i >> 6] & (1 << UInt64(i & 63)) != 0, grantsUntil[i].map({ now < $0 }) ?? true { return true }
+        guard entry.isIntact, let i = moduleIndex[ModuleKey(owner: LoginRule.vendorOwner, module: moduleName)] else {
+            return false
         }
-        return false
+        return entry.bits[i >> 6] & (1 << UInt64(i & 63)) != 0 && (grantsUntil[i].map { now < $0 } ?? true)
     }
 
     // MARK: - Reads

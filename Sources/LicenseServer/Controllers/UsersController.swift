@@ -118,7 +118,7 @@ struct UsersController {
             let key = try PathValue.module(context)
             let decision = try await snapshots.snapshot(try context.tenant()).check(userName: name, module: key)
             checks.record(decision.granted)
-            return try JSONResponse.make(decision)
+            return CheckResponses.response(for: decision)
         }
         group.put("users/:user/licenses/:owner/:module") { _, context in
             try context.require(.write)
@@ -164,4 +164,22 @@ struct CheckMetrics: Sendable {
     }
 
     func record(_ isGranted: Bool) { (isGranted ? granted : denied).increment() }
+}
+
+/// The check's answers, encoded once: the hot path writes a prepared body instead of running a JSON encoder.
+enum CheckResponses {
+    static let bodies: [CheckReason: ByteBuffer] = {
+        var bodies: [CheckReason: ByteBuffer] = [:]
+        for reason in CheckReason.allCases {
+            let decision = CheckDecision(granted: reason == .granted, reason: reason)
+            bodies[reason] = ByteBuffer(bytes: (try? JSONResponse.encoder.encode(decision)) ?? Data())
+        }
+        return bodies
+    }()
+
+    static func response(for decision: CheckDecision) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: bodies[decision.reason] ?? ByteBuffer()))
+    }
 }
