@@ -43,7 +43,8 @@ public enum Fixtures {
 
     /// A new owner key for `owner`, certified by `root` from `validFrom` for `validDays`.
     public static func makeOwnerKey(
-        _ owner: String, root: SigningKeyJWK = Fixtures.rootKey, validFrom: Date = Fixtures.certificateStart, validDays: Int = 36_500
+        _ owner: String, root: SigningKeyJWK = Fixtures.rootKey, validFrom: Date = Fixtures.certificateStart,
+        validDays: Int = 36_500
     ) throws -> SigningKeyJWK {
         try Issuer.makeOwnerKey(owner: owner, root: root, now: validFrom, validDays: validDays)
     }

@@ -33,7 +33,8 @@ extension Fixtures {
     ///   - removing: module names to leave out (a plan that grants one of them then fails validation).
     ///   - adding: further modules, e.g. a satellite license.
     public static func sampleSpec(
-        owner: String = Fixtures.superOffice, companyName: String = Fixtures.companyName, serialNumber: String = Fixtures.serialNumber,
+        owner: String = Fixtures.superOffice, companyName: String = Fixtures.companyName,
+        serialNumber: String = Fixtures.serialNumber,
         issuedAt: Date? = Fixtures.issuedAt, dates: OwnerDates = OwnerDates(), counts: [String: Int] = [:],
         removing: Set<String> = [], adding: [ModuleLicense] = []
     ) -> PackageSpec {
@@ -45,24 +46,21 @@ extension Fixtures {
         spec.maintenanceUntil = dates.maintenanceUntil
         spec.adminWarningAt = dates.adminWarningAt
         spec.nextCheckAt = dates.nextCheckAt
-        spec.modules = sampleModules.filter { !removing.contains($0.name) }.map { module in
-            var module = module
-            if let count = counts[module.name] { module.count = count }
-            return module
-        } + adding
+        spec.modules =
+            sampleModules.filter { !removing.contains($0.name) }.map { module in
+                var module = module
+                if let count = counts[module.name] { module.count = count }
+                return module
+            } + adding
         return spec
     }
 
-    /// A spec with no modules. `PackageSpec` has no public initializer, so it is decoded from the smallest JSON.
+    /// A spec with no modules and no dates.
     public static func emptySpec(
-        owner: String = Fixtures.superOffice, companyName: String = Fixtures.companyName, serialNumber: String = Fixtures.serialNumber
+        owner: String = Fixtures.superOffice, companyName: String = Fixtures.companyName,
+        serialNumber: String = Fixtures.serialNumber
     ) -> PackageSpec {
-        fixture {
-            let json = try JSONSerialization.data(withJSONObject: [
-                "owner": owner, "companyName": companyName, "serialNumber": serialNumber, "modules": [Any](),
-            ])
-            return try PackageSpec.parse(json)
-        }
+        PackageSpec(owner: owner, companyName: companyName, serialNumber: serialNumber, modules: [])
     }
 
     // MARK: - Issuing and verifying
@@ -77,7 +75,8 @@ extension Fixtures {
 
     /// Issues `spec` and verifies it for `tenant`, as activation does.
     public static func verifiedPackage(
-        spec: PackageSpec = Fixtures.sampleSpec(), ownerKey: SigningKeyJWK? = nil, tenant: Tenant = Fixtures.tenant(), now: Date = Fixtures.now
+        spec: PackageSpec = Fixtures.sampleSpec(), ownerKey: SigningKeyJWK? = nil, tenant: Tenant = Fixtures.tenant(),
+        now: Date = Fixtures.now
     ) throws -> VerifiedPackage {
         try PackageVerifier.verify(issue(spec: spec, ownerKey: ownerKey, now: now), for: tenant, now: now)
     }

@@ -18,10 +18,11 @@ struct AssignmentRuleTests {
 
         // Then the plan row is direct and user, web and chat-cal come with it
         let rows = Set(plan.inserts.map { Row($0.module, viaPlan: $0.viaPlan) })
-        #expect(rows == [
-            Row("sales-premium", viaPlan: nil), Row("user", viaPlan: "sales-premium"),
-            Row("web", viaPlan: "sales-premium"), Row("chat-cal", viaPlan: "sales-premium"),
-        ])
+        #expect(
+            rows == [
+                Row("sales-premium", viaPlan: nil), Row("user", viaPlan: "sales-premium"),
+                Row("web", viaPlan: "sales-premium"), Row("chat-cal", viaPlan: "sales-premium"),
+            ])
         #expect(plan.inserts.allSatisfy { $0.owner == Fixtures.superOffice && $0.userID == alice.id })
         #expect(plan.inserts.allSatisfy { $0.createdBy == Fixtures.actor && $0.createdAt == Fixtures.now.wholeSeconds })
     }
@@ -93,7 +94,8 @@ struct AssignmentRuleTests {
         tenant.givePlan("sales-premium", to: alice)
 
         // When the partner's plan is assigned
-        let plan = try AssignmentRule.check(tenant.request(alice, "acme-plan", owner: "acme"), in: tenant.state, now: Fixtures.now)
+        let plan = try AssignmentRule.check(
+            tenant.request(alice, "acme-plan", owner: "acme"), in: tenant.state, now: Fixtures.now)
 
         // Then it is granted with its module
         #expect(plan.inserts.map(\.module).sorted() == ["acme-plan", "crm-addon"])
