@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "licensing", targets: ["licensing"]),
+        .executable(name: "licensing-bench", targets: ["LicenseBench"]),
         .library(name: "LicenseCore", targets: ["LicenseCore"]),
         .library(name: "LicenseStore", targets: ["LicenseStore"]),
         .library(name: "LicenseServer", targets: ["LicenseServer"]),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -47,7 +49,9 @@ let package = Package(
                 "LicenseCore",
                 "LicenseStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -67,6 +71,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "LicenseBench",
+            dependencies: ["LicenseCore", "LicenseStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/LicenseBench",
+            swiftSettings: strict
+        ),
         .target(
             name: "LicenseTestSupport",
             dependencies: ["LicenseCore", "LicenseStore"],
@@ -84,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LicensingCLITests",
-            dependencies: ["LicenseCore", "LicenseTestSupport"],
+            dependencies: ["LicenseCore", "LicenseTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

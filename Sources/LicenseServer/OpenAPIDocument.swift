@@ -1036,6 +1036,7 @@ enum OpenAPIDocument {
                   "missing-client-license",
                   "tenant-integrity",
                   "user-integrity",
+                  "module-integrity",
                   "no-login-event"
                 ]
               },

@@ -21,6 +21,27 @@ public struct LicenseListReport: Codable, Sendable, Equatable {
         public var prerequisite: String?
         public var allowedUserTypes: [UserType]
         public var fencing: FencingLevel
+
+        /// Optional fields are written as null rather than left out: the CLI contract names every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(description, forKey: .description)
+            try c.encode(tooltip, forKey: .tooltip)
+            try c.encode(type, forKey: .type)
+            try c.encode(total, forKey: .total)
+            try c.encode(inUse, forKey: .inUse)
+            try c.encode(free, forKey: .free)
+            try c.encode(unrestricted, forKey: .unrestricted)
+            try c.encode(hidden, forKey: .hidden)
+            try c.encode(isPlan, forKey: .isPlan)
+            try c.encode(extraFlags, forKey: .extraFlags)
+            try c.encode(extraInfo, forKey: .extraInfo)
+            try c.encode(planModules, forKey: .planModules)
+            try c.encode(prerequisite, forKey: .prerequisite)
+            try c.encode(allowedUserTypes, forKey: .allowedUserTypes)
+            try c.encode(fencing, forKey: .fencing)
+        }
     }
 
     public struct Owner: Codable, Sendable, Equatable {
@@ -34,6 +55,21 @@ public struct LicenseListReport: Codable, Sendable, Equatable {
         public var nextCheckAt: Date?
         public var status: OwnerDateStatus
         public var modules: [Module]
+
+        /// Dates that are not set are written as null.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(description, forKey: .description)
+            try c.encode(issuedAt, forKey: .issuedAt)
+            try c.encode(expiresAt, forKey: .expiresAt)
+            try c.encode(graceUntil, forKey: .graceUntil)
+            try c.encode(maintenanceUntil, forKey: .maintenanceUntil)
+            try c.encode(adminWarningAt, forKey: .adminWarningAt)
+            try c.encode(nextCheckAt, forKey: .nextCheckAt)
+            try c.encode(status, forKey: .status)
+            try c.encode(modules, forKey: .modules)
+        }
     }
 
     public var companyName: String

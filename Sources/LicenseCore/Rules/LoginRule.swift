@@ -19,6 +19,8 @@ public enum CheckReason: String, Codable, Sendable, CaseIterable {
     case missingClientLicense = "missing-client-license"
     case tenantIntegrity = "tenant-integrity"
     case userIntegrity = "user-integrity"
+    /// The module's row (or its owner's set of rows) fails its signature: it grants nothing.
+    case moduleIntegrity = "module-integrity"
     case noLoginEvent = "no-login-event"
 }
 

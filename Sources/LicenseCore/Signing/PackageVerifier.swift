@@ -119,6 +119,18 @@ public enum PackageVerifier {
         return checkRows(header: bound, modules: modules, ownerKey: ownerKey)
     }
 
+    /// The module rows of a stored package file, if its JWS still verifies against the tenant's root (certificate
+    /// validity aside); `verify` compares them with the stored rows to name a deleted or inserted row.
+    public static func storedPackageModules(raw: String, tenant: Tenant) -> [SignedModule]? {
+        guard let jws = try? JWS.parse(raw, what: "the stored package"),
+            let root = try? trustRoot(of: tenant),
+            let payload = try? JSONInput.decode(PackagePayload.self, from: jws.payload, what: "the stored package", limit: sizeLimit),
+            let (_, ownerKey) = try? OwnerCertificate.verify(payload.header.ownerCertificate, root: root, now: nil),
+            jws.isSigned(by: ownerKey)
+        else { return nil }
+        return payload.modules
+    }
+
     static func checkRows(header: PackageHeader, modules: [SignedModule], ownerKey: Curve25519.Signing.PublicKey) -> OwnerRowCheck
     {
         var bad: [String: String] = [:]

@@ -20,13 +20,17 @@ public final class TenantSnapshot: Sendable {
     let grantsUntil: [Date?]
     let users: [String: UserEntry]
     let events: [SystemEvent]
+    /// Modules whose rows are stored but fail verification: checks name them rather than call them unknown.
+    let voidModules: Set<ModuleKey>
 
     /// - Parameters:
     ///   - state: verified rows of the whole tenant.
     ///   - voidUsers: users whose seal is broken: they are known, but hold nothing and cannot log in.
-    public init(version: Int64, state: TenantLicenseState, voidUsers: [User] = []) {
+    ///   - voidModules: modules whose stored rows fail verification.
+    public init(version: Int64, state: TenantLicenseState, voidUsers: [User] = [], voidModules: Set<ModuleKey> = []) {
         self.version = version
         self.state = state
+        self.voidModules = voidModules
         var index: [ModuleKey: Int] = [:]
         var grants: [Date?] = []
         for owner in state.owners.values.sorted(by: { $0.name < $1.name }) {
@@ -64,7 +68,9 @@ public final class TenantSnapshot: Sendable {
         guard let entry = users[userName] else { return .denied(.unknownUser) }
         guard entry.isIntact else { return .denied(.userIntegrity) }
         guard !entry.user.retired else { return .denied(.userRetired) }
-        guard let i = moduleIndex[module] else { return .denied(.unknownModule) }
+        guard let i = moduleIndex[module] else {
+            return .denied(voidModules.contains(module) ? .moduleIntegrity : .unknownModule)
+        }
         guard entry.bits[i >> 6] & (1 << UInt64(i & 63)) != 0 else { return .denied(.notLicensed) }
         if let end = grantsUntil[i], now >= end { return .denied(.ownerExpired) }
         return .granted

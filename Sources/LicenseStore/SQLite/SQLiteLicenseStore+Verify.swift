@@ -24,6 +24,22 @@ extension SQLiteLicenseStore {
                 problems.append(
                     IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: problem))
             }
+            guard rows.check.ownerProblem != nil else { continue }
+            // The stored package file names the rows that should be there: a deleted or inserted row is named too.
+            guard let packaged = PackageVerifier.storedPackageModules(raw: rows.record.rawPackage, tenant: tenantValue) else {
+                problems.append(IntegrityProblem(table: "license_owner", key: owner, problem: "the stored package file does not verify"))
+                continue
+            }
+            let stored = Set(rows.modules.map(\.module.name))
+            let expected = Set(packaged.map(\.module.name))
+            for module in expected.subtracting(stored).sorted() {
+                problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row deleted"))
+            }
+            for module in stored.subtracting(expected).sorted() where rows.check.badModules[module] == nil {
+                problems.append(
+                    IntegrityProblem(
+                        table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row not in the active package (inserted)"))
+            }
         }
         let orphanModules = try Row.fetchAll(
             db,

@@ -232,7 +232,18 @@ public final class SQLiteLicenseStore: LicenseStoring {
             let (tenantValue, isIntact) = try self.loadTenant(db, tenant)
             let version =
                 try Int64.fetchOne(db, sql: "SELECT version FROM tenant_head WHERE tenant_id = ?", arguments: [tenant]) ?? 0
-            let owners = try self.loadOwners(db, tenant: tenantValue)
+            var owners: [String: OwnerLicense] = [:]
+            var voidModules: Set<ModuleKey> = []
+            for rows in try self.loadOwnerRows(db, tenant: tenantValue) {
+                let name = rows.record.header.owner
+                if rows.check.ownerProblem != nil {
+                    voidModules.formUnion(rows.modules.map { ModuleKey(owner: name, module: $0.module.name) })
+                    continue
+                }
+                voidModules.formUnion(rows.check.badModules.keys.map { ModuleKey(owner: name, module: $0) })
+                let good = rows.modules.filter { rows.check.badModules[$0.module.name] == nil }.map(\.module)
+                owners[name] = OwnerLicense(header: rows.record.header, modules: good)
+            }
             var users: [Int64: User] = [:]
             var voidUsers: [User] = []
             for record in try UserRecord.fetchAll(db, sql: "SELECT * FROM user WHERE tenant_id = ?", arguments: [tenant]) {
@@ -256,7 +267,7 @@ public final class SQLiteLicenseStore: LicenseStoring {
                 tenant: tenantValue, isTenantIntact: isIntact, owners: owners, users: users, assignments: assignments,
                 seatsInUse: try self.seatsInUse(db, tenant: tenant), satellites: satellites,
                 satelliteAssignments: satelliteAssignments, events: try self.loadEvents(db, tenant: tenant).valid)
-            return TenantSnapshot(version: version, state: state, voidUsers: voidUsers)
+            return TenantSnapshot(version: version, state: state, voidUsers: voidUsers, voidModules: voidModules)
         }
     }
 
