@@ -1,0 +1,357 @@
+import Foundation
+import Hummingbird
+import LicenseCore
+import LicenseStore
+
+/// Activation in steps (DESIGN §7): load a package from a file, review the preview, remove superfluous licenses while
+/// any module would fall below its use, activate, see what changed. The package stays in the session between steps.
+struct AdminActivationController {
+    let ui: AdminUI
+
+    func register(on group: RouterGroup<AdminContext>) {
+        group.get("activation") { _, context in
+            let (session, _, _) = try context.signedIn()
+            return await uploadPage(
+                context: context, view: UploadView(csrf: session.csrf, pendingFileName: session.pendingFileName))
+        }
+
+        group.post("activation/upload") { _, context in
+            let (session, tenant, _) = try context.signedIn()
+            guard let file = context.form.file("package"), !file.data.isEmpty else {
+                var view = UploadView(csrf: session.csrf, pendingFileName: nil)
+                view.error = "Choose the license file you received (a .license file) and try again."
+                return await uploadPage(context: context, view: view, status: .unprocessableContent)
+            }
+            guard file.data.count <= ServerLimits.packageLimit else { throw AdminError.tooLarge }
+            do {
+                _ = try await ui.store.previewActivation(tenant: tenant, package: file.data, now: Date())
+            } catch {
+                guard let message = AdminError.describe(error) else { throw error }
+                var view = UploadView(csrf: session.csrf, pendingFileName: nil)
+                view.error = "This license cannot be activated: \(message)"
+                return await uploadPage(context: context, view: view, status: .unprocessableContent)
+            }
+            let name = String(file.fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "license")
+            ui.sessions.update(id: session.id) {
+                $0.pendingPackage = file.data
+                $0.pendingFileName = String(name.prefix(120))
+            }
+            return Response.redirect(to: "/admin/activation/preview")
+        }
+
+        group.get("activation/preview") { _, context in
+            let (session, tenant, _) = try context.signedIn()
+            guard let package = session.pendingPackage else { return Response.redirect(to: "/admin/activation") }
+            let preview: ActivationPreview
+            do {
+                preview = try await ui.store.previewActivation(tenant: tenant, package: package, now: Date())
+            } catch {
+                guard let message = AdminError.describe(error) else { throw error }
+                clearPending(session)
+                var view = UploadView(csrf: session.csrf, pendingFileName: nil)
+                view.error = "The loaded license can no longer be activated: \(message)"
+                return await uploadPage(context: context, view: view, status: .conflict)
+            }
+            let snapshot = try await ui.snapshots.snapshot(tenant)
+            let view = PreviewView(
+                csrf: session.csrf, preview: preview, fileName: session.pendingFileName ?? "license", snapshot: snapshot)
+            return await ui.page(
+                "activation-preview", view, title: "Review the new license", section: .licenses, context: context)
+        }
+
+        group.get("activation/remove") { request, context in
+            let (session, tenant, _) = try context.signedIn()
+            guard let package = session.pendingPackage else { return Response.redirect(to: "/admin/activation") }
+            let module = request.uri.queryParameters["module"].map(String.init) ?? ""
+            let preview = try await ui.store.previewActivation(tenant: tenant, package: package, now: Date())
+            let snapshot = try await ui.snapshots.snapshot(tenant)
+            let view = PreviewView(
+                csrf: session.csrf, preview: preview, fileName: session.pendingFileName ?? "license", snapshot: snapshot)
+            guard var dialog = view.dialogs.first(where: { $0.moduleKey == module }) else {
+                return ui.redirect(
+                    "/admin/activation/preview", context: context, .info, "Nothing more has to be removed for \(module).")
+            }
+            dialog.inDialog = false
+            return await ui.page("activation-remove", dialog, title: dialog.title, section: .licenses, context: context)
+        }
+
+        group.post("activation/remove") { _, context in
+            let (session, tenant, _) = try context.signedIn()
+            let form = context.form
+            guard let keyText = form["module"], let key = try? ModuleKey(parsing: keyText) else {
+                throw AdminError.invalid("The form did not say which license to remove.")
+            }
+            let chosen = form.all("holder")
+            guard !chosen.isEmpty else {
+                return ui.redirect(
+                    "/admin/activation/preview", context: context, .error, "Choose at least one holder to remove \(key) from.")
+            }
+            let cascade = form.isOn("cascade")
+            var removed: [String] = []
+            var problems: [String] = []
+            let snapshot = try await ui.snapshots.snapshot(tenant)
+            for holder in chosen {
+                do {
+                    if holder.hasPrefix("satellite:") {
+                        let name = String(holder.dropFirst("satellite:".count))
+                        try await ui.store.unassignSatellite(
+                            tenant: tenant, satellite: name, module: key, actor: session.actor, now: Date())
+                        removed.append(name)
+                    } else if holder.hasPrefix("user:") {
+                        let name = String(holder.dropFirst("user:".count))
+                        let target = Self.removalTarget(userName: name, module: key, snapshot: snapshot)
+                        _ = try await ui.store.unassign(
+                            tenant: tenant, userName: name, module: target, cascade: cascade, actor: session.actor, now: Date())
+                        removed.append(target == key ? name : "\(name) (plan \(target.module))")
+                    }
+                } catch {
+                    guard let message = AdminError.describe(error) else { throw error }
+                    problems.append(message)
+                }
+            }
+            ui.snapshots.invalidate(tenant)
+            if !removed.isEmpty {
+                ui.sessions.flash(id: session.id, .success, "Removed \(key) from \(removed.joined(separator: ", ")).")
+            }
+            if !problems.isEmpty {
+                ui.sessions.flash(id: session.id, .error, "Not removed: " + problems.joined(separator: "; "))
+            }
+            return Response.redirect(to: "/admin/activation/preview")
+        }
+
+        group.post("activation/activate") { _, context in
+            let (session, tenant, _) = try context.signedIn()
+            guard let package = session.pendingPackage else { return Response.redirect(to: "/admin/activation") }
+            let result: ActivationPreview
+            do {
+                result = try await ui.store.activate(tenant: tenant, package: package, actor: session.actor, now: Date())
+            } catch {
+                guard let message = AdminError.describe(error) else { throw error }
+                return ui.redirect("/admin/activation/preview", context: context, .error, "Not activated: \(message)")
+            }
+            guard result.canBeActivated else {
+                return ui.redirect(
+                    "/admin/activation/preview", context: context, .error,
+                    "Not activated: \(result.reason ?? "some licenses are below what is in use").")
+            }
+            ui.snapshots.invalidate(tenant)
+            ui.sessions.update(id: session.id) {
+                $0.pendingPackage = nil
+                $0.pendingFileName = nil
+                $0.lastActivation = result
+            }
+            return Response.redirect(to: "/admin/activation/done")
+        }
+
+        group.post("activation/cancel") { _, context in
+            let (session, _, _) = try context.signedIn()
+            clearPending(session)
+            return ui.redirect(
+                "/admin/licenses", context: context, .info, "The loaded license was discarded; nothing was changed.")
+        }
+
+        group.get("activation/done") { _, context in
+            let (session, tenant, _) = try context.signedIn()
+            guard let result = session.lastActivation else { return Response.redirect(to: "/admin/licenses") }
+            let snapshot = try await ui.snapshots.snapshot(tenant)
+            let view = DoneView(result: result, snapshot: snapshot)
+            return await ui.page("activation-done", view, title: "New license activated", section: .licenses, context: context)
+        }
+    }
+
+    private func uploadPage(context: AdminContext, view: UploadView, status: HTTPResponse.Status = .ok) async -> Response {
+        await ui.page(
+            "activation-upload", view, title: "Load license from file", section: .licenses, context: context, status: status)
+    }
+
+    private func clearPending(_ session: AdminSession) {
+        ui.sessions.update(id: session.id) {
+            $0.pendingPackage = nil
+            $0.pendingFileName = nil
+        }
+    }
+
+    /// What to unassign so a user no longer holds `module`: the module itself when assigned directly, else the plan
+    /// it comes with.
+    static func removalTarget(userName: String, module: ModuleKey, snapshot: TenantSnapshot) -> ModuleKey {
+        guard let user = snapshot.user(named: userName) else { return module }
+        let rows = snapshot.state.assignments.filter { $0.userID == user.id && $0.key == module }
+        if rows.contains(where: \.isDirect) { return module }
+        if let plan = rows.compactMap(\.viaPlan).first { return ModuleKey(owner: module.owner, module: plan) }
+        return module
+    }
+}
+
+// MARK: - View models
+
+struct UploadView {
+    var csrf: String
+    var pendingFileName: String?
+    var error: String?
+
+    init(csrf: String, pendingFileName: String?) {
+        self.csrf = csrf
+        self.pendingFileName = pendingFileName
+    }
+}
+
+struct RemoveDialogView {
+    struct Holder {
+        var id: String
+        var value: String
+        var label: String
+        var note: String
+    }
+
+    var csrf: String
+    var id: String
+    var titleID: String
+    var title: String
+    var moduleKey: String
+    var moduleLabel: String
+    var newTotal: String
+    var inUse: String
+    var mustRemove: String
+    var holders: [Holder]
+    var isSatellite: Bool
+    /// In the preview's dialog (Cancel closes it) or on a page of its own (Cancel goes back).
+    var inDialog = true
+}
+
+struct PreviewView {
+    struct Row {
+        var name: String
+        var label: String
+        var type: String
+        var currentTotal: String
+        var inUse: String
+        var newTotal: String
+        var added: String
+        var addedClass: String
+        var newFree: String
+        var unrestricted: Bool
+        var blocking: Bool
+        var mustRemove: String
+        var dialogID: String
+        var removeHref: String
+    }
+
+    var csrf: String
+    var owner: String
+    var fileName: String
+    var issuedAt: String
+    var previousIssuedAt: String
+    var canActivate: Bool
+    var blockingCount: Int
+    var blockingText: String
+    var rows: [Row]
+    var dialogs: [RemoveDialogView]
+
+    init(csrf: String, preview: ActivationPreview, fileName: String, snapshot: TenantSnapshot) {
+        self.csrf = csrf
+        owner = preview.owner
+        self.fileName = fileName
+        issuedAt = AdminFormat.dateTime(preview.issuedAt)
+        previousIssuedAt = AdminFormat.dateTime(preview.previousIssuedAt)
+        canActivate = preview.canBeActivated
+        let blocking = preview.blocking
+        blockingCount = blocking.count
+        blockingText =
+            blocking.count == 1
+            ? "1 license is below what is in use." : "\(blocking.count) licenses are below what is in use."
+        let current = snapshot.state.owners[preview.owner]
+        func label(_ name: String) -> String { current?.modules[name]?.description ?? name }
+        // The rows that need action first, then the ones that change, then the rest, each in the package's order.
+        let ordered = preview.modules.enumerated().sorted { lhs, rhs in
+            func rank(_ diff: ModuleDiff) -> Int { diff.mustRemove > 0 ? 0 : diff.added != 0 ? 1 : 2 }
+            return (rank(lhs.element), lhs.offset) < (rank(rhs.element), rhs.offset)
+        }.map(\.element)
+        rows = ordered.map { diff in
+            let added =
+                diff.added > 0
+                ? "+\(AdminFormat.number(diff.added))" : diff.added < 0 ? "−\(AdminFormat.number(-diff.added))" : "0"
+            return Row(
+                name: diff.name, label: label(diff.name), type: AdminFormat.moduleType(diff.type),
+                currentTotal: AdminFormat.number(diff.currentTotal),
+                inUse: diff.type == .site ? "—" : AdminFormat.number(diff.inUse), newTotal: AdminFormat.number(diff.newTotal),
+                added: added, addedClass: diff.added > 0 ? "up" : diff.added < 0 ? "down" : "same",
+                newFree: diff.type == .site ? "—" : (diff.unrestricted ? "Unlimited" : AdminFormat.number(diff.newFree)),
+                unrestricted: diff.unrestricted, blocking: diff.mustRemove > 0, mustRemove: AdminFormat.number(diff.mustRemove),
+                dialogID: "remove-\(diff.name)",
+                removeHref:
+                    "/admin/activation/remove?module=\(AdminPath.query(ModuleKey(owner: diff.owner, module: diff.name).description))"
+            )
+        }
+        dialogs = blocking.map { diff in
+            let key = ModuleKey(owner: diff.owner, module: diff.name)
+            let isSatellite = diff.type == .satellite
+            let holders = diff.holders.enumerated().map { index, name -> RemoveDialogView.Holder in
+                let id = "remove-\(diff.name)-\(index)"
+                if isSatellite {
+                    return .init(id: id, value: "satellite:\(name)", label: name, note: "satellite database")
+                }
+                let display = snapshot.user(named: name)?.displayName.map { "\(name) – \($0)" } ?? name
+                let target = AdminActivationController.removalTarget(userName: name, module: key, snapshot: snapshot)
+                let note =
+                    target == key
+                    ? "assigned directly" : "through the plan \(label(target.module)); removing it removes the plan"
+                return .init(id: id, value: "user:\(name)", label: display, note: note)
+            }
+            return RemoveDialogView(
+                csrf: csrf, id: "remove-\(diff.name)", titleID: "remove-\(diff.name)-title",
+                title: "Remove superfluous licenses: \(label(diff.name))", moduleKey: key.description,
+                moduleLabel: label(diff.name), newTotal: AdminFormat.number(diff.newTotal), inUse: AdminFormat.number(diff.inUse),
+                mustRemove: AdminFormat.number(diff.mustRemove), holders: holders, isSatellite: isSatellite)
+        }
+    }
+}
+
+struct DoneView {
+    struct Change {
+        var label: String
+        var name: String
+        var before: String
+        var after: String
+        var change: String
+        var changeClass: String
+        var inUse: String
+        var free: String
+    }
+
+    var owner: String
+    var ownerHref: String
+    var issuedAt: String
+    var previousIssuedAt: String
+    var changes: [Change]
+    var hasChanges: Bool
+    var unchanged: Int
+
+    init(result: ActivationPreview, snapshot: TenantSnapshot) {
+        owner = result.owner
+        ownerHref = "/admin/licenses/\(AdminPath.segment(result.owner))"
+        issuedAt = AdminFormat.dateTime(result.issuedAt)
+        previousIssuedAt = AdminFormat.dateTime(result.previousIssuedAt)
+        let modules = snapshot.state.owners[result.owner]?.modules ?? [:]
+        let changed = result.modules.filter { $0.added != 0 || $0.currentTotal == 0 || $0.newTotal == 0 }
+        changes = changed.map { diff in
+            let change: String
+            let changeClass: String
+            if diff.currentTotal == 0 && diff.newTotal > 0 {
+                (change, changeClass) = ("New license", "up")
+            } else if diff.newTotal == 0 {
+                (change, changeClass) = ("Removed", "down")
+            } else if diff.added > 0 {
+                (change, changeClass) = ("+\(AdminFormat.number(diff.added))", "up")
+            } else {
+                (change, changeClass) = ("−\(AdminFormat.number(-diff.added))", "down")
+            }
+            return Change(
+                label: modules[diff.name]?.description ?? diff.name, name: diff.name,
+                before: AdminFormat.number(diff.currentTotal), after: AdminFormat.number(diff.newTotal), change: change,
+                changeClass: changeClass, inUse: diff.type == .site ? "—" : AdminFormat.number(diff.inUse),
+                free: diff.type == .site ? "—" : diff.unrestricted ? "Unlimited" : AdminFormat.number(diff.newFree))
+        }
+        hasChanges = !changes.isEmpty
+        unchanged = result.modules.count - changed.count
+    }
+}
