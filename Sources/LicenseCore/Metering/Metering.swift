@@ -321,6 +321,12 @@ public enum MeteringRule {
             month: month, users: isRunning ? currentUsers : (aggregates.values.first?.users ?? currentUsers), services: rows)
     }
 
+    /// The thresholds (85, 100) a month's usage stands at or above.
+    public static func reached(value: Int64, allowance: Int64) -> [Int] {
+        guard allowance > 0 else { return value > 0 ? [100] : [] }
+        return thresholds.filter { Double(value) >= Double(allowance) * Double($0) / 100 }
+    }
+
     public static func invoice(month: Month, usages: [ServiceUsage], tariffs: [String: Tariff]) -> InvoicePreview {
         let lines = usages.map { usage -> InvoicePreview.Line in
             let tariff = tariffs[usage.service] ?? Tariff.defaultTariff(for: usage.service)

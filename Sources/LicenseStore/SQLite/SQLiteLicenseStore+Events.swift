@@ -145,7 +145,9 @@ extension SQLiteLicenseStore {
         // Never reuse an id, not even one whose row was deleted behind the server's back.
         let stored = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM system_event WHERE tenant_id = ?", arguments: [tenant]) ?? 0
         let recorded = try TenantHeadRecord.fetchOne(db, key: tenant)?.head.eventIDs.max() ?? 0
-        let id = max(stored, recorded) + 1
+        let issued = try Int64.fetchOne(db, sql: "SELECT event_sequence FROM tenant_head WHERE tenant_id = ?", arguments: [tenant]) ?? 0
+        let id = max(stored, recorded, issued) + 1
+        try db.execute(sql: "UPDATE tenant_head SET event_sequence = ? WHERE tenant_id = ?", arguments: [id, tenant])
         let event = SystemEvent(
             id: id, key: draft.key, scope: draft.scope, scopeOwner: draft.scopeOwner, message: draft.message,
             activatedAt: now.wholeSeconds, activatedBy: actor, expectedFinish: draft.expectedFinish?.wholeSeconds,

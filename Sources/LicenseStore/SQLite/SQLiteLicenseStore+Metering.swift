@@ -126,16 +126,23 @@ extension SQLiteLicenseStore {
             var raised: [String] = []
             for (key, aggregate) in aggregates.sorted(by: { $0.key < $1.key }) {
                 let parts = key.split(separator: "|").map(String.init)
+                // A closed month keeps the users recorded while it ran: a late event does not move its allowance.
+                let isClosed = parts[0] < Month(containing: now).description
                 try db.execute(
                     sql: """
                         INSERT INTO usage_month (tenant_id, month, service, value, events, users) VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (tenant_id, month, service) DO UPDATE SET value = excluded.value,
-                        events = usage_month.events + excluded.events, users = excluded.users
-                        """, arguments: [tenant, parts[0], parts[1], aggregate.value, aggregate.events, users])
+                        events = usage_month.events + excluded.events,
+                        users = CASE WHEN ? THEN usage_month.users ELSE excluded.users END
+                        """, arguments: [tenant, parts[0], parts[1], aggregate.value, aggregate.events, users, isClosed])
+                let monthUsers =
+                    try Int.fetchOne(
+                        db, sql: "SELECT users FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
+                        arguments: [tenant, parts[0], parts[1]]) ?? users
                 let tariff = tariffs[parts[1]] ?? Tariff.defaultTariff(for: parts[1])
-                for threshold in MeteringRule.crossed(
-                    before: aggregate.before, after: aggregate.value, allowance: tariff.allowance(users: users))
-                {
+                // Every threshold the usage stands at, not only those crossed now: an allowance that shrank (fewer
+                // users) puts usage over a threshold without a crossing; the event table keeps each one to once.
+                for threshold in MeteringRule.reached(value: aggregate.value, allowance: tariff.allowance(users: monthUsers)) {
                     let marker = "\(parts[1])@\(parts[0])@\(threshold)"
                     let exists =
                         try Bool.fetchOne(

@@ -23,6 +23,7 @@ enum Schema {
                         audit_sequence INTEGER NOT NULL CHECK (audit_sequence >= 0),
                         audit_seal TEXT NOT NULL,
                         event_ids TEXT NOT NULL DEFAULT '',
+                    event_sequence INTEGER NOT NULL DEFAULT 0,
                         seal TEXT NOT NULL
                     );
                     CREATE TABLE license_owner (
