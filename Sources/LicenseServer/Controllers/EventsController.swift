@@ -22,7 +22,18 @@ struct EventsController {
 
     struct EventPatch: Decodable {
         var message: String?
-        var expectedFinish: Date?
+        /// Absent: unchanged; null: cleared; a date: set.
+        var expectedFinish: Date??
+
+        enum CodingKeys: String, CodingKey { case message, expectedFinish }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            message = try c.decodeIfPresent(String.self, forKey: .message)
+            if c.contains(.expectedFinish) {
+                expectedFinish = .some(try c.decodeNil(forKey: .expectedFinish) ? nil : try c.decode(Date.self, forKey: .expectedFinish))
+            }
+        }
     }
 
     /// Finishes events past their time and raises license warnings; refreshes the snapshot if anything changed.
@@ -66,7 +77,7 @@ struct EventsController {
             try context.require(.write)
             let tenant = try context.tenant()
             let body = try await request.decodeJSON(EventPatch.self, context: context)
-            let changes = EventChanges(message: body.message, expectedFinish: body.expectedFinish.map { .some($0) })
+            let changes = EventChanges(message: body.message, expectedFinish: body.expectedFinish)
             let event = try await store.updateEvent(tenant: tenant, id: try Self.id(context), changes: changes, actor: context.actor, now: Date())
             snapshots.invalidate(tenant)
             return try JSONResponse.make(event)

@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import LicenseCore
+import LicenseTestSupport
+import Testing
+
+/// What operators use: `/health`, `/metrics`, `/openapi.json` and the tenant routes for operator tokens.
+@Suite("Operations routes")
+struct OperationsTests {
+    @Test("/health answers ok without a token")
+    func health() async throws {
+        try await withStandardServer { client, _, _ in
+            // When /health is asked without a token
+            let result = try await client.get("/health")
+            // Then it is 200 {"status": "ok"}
+            #expect(result.status == 200, "\(result)")
+            #expect(try result.object()["status"] as? String == "ok")
+        }
+    }
+
+    @Test("/openapi.json is a JSON OpenAPI 3 document")
+    func openAPI() async throws {
+        try await withStandardServer { client, _, _ in
+            // When the document is fetched without a token
+            let result = try await client.get("/openapi.json")
+            // Then it is JSON with an "openapi" version 3.x, an info block and paths
+            #expect(result.status == 200, "\(result)")
+            #expect(result.headers[.contentType]?.hasPrefix("application/json") == true)
+            let document = try result.object()
+            #expect((document["openapi"] as? String)?.hasPrefix("3.") == true, "\(result)")
+            #expect(document["info"] is [String: Any])
+            #expect(document["paths"] is [String: Any])
+        }
+    }
+
+    @Test("/metrics exports requests by route and status, checks by result and seats in use by module")
+    func metrics() async throws {
+        try await withStandardServer { client, tenant, _ in
+            // Given a granted check, a denied check and a 404
+            let base = StandardTenant.base
+            _ = try await client.get("\(base)/users/ada/licenses/superoffice/web", token: tenant.checker.presented)
+            _ = try await client.get("\(base)/users/bjorn/licenses/superoffice/web", token: tenant.checker.presented)
+            _ = try await client.get("\(base)/users/nobody", token: tenant.admin.presented)
+            // When /metrics is scraped without a token
+            let result = try await client.get("/metrics")
+            #expect(result.status == 200, "\(result)")
+            #expect(result.headers[.contentType]?.hasPrefix("text/plain") == true)
+            let lines = result.text.split(separator: "\n").map(String.init)
+            // Then the counters and gauges are there with their labels and values
+            func sample(_ prefix: String, _ labels: [String]) -> Double? {
+                lines.first { line in line.hasPrefix(prefix) && labels.allSatisfy { line.contains($0) } }
+                    .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+            }
+            let checkRoute = #"route="/api/v1/tenants/{tenant}/users/{user}/licenses/{owner}/{module}""#
+            #expect(sample("licensing_http_requests_total", [checkRoute, #"method="GET""#, #"status="200""#]) == 2, "\(result.text)")
+            #expect(sample("licensing_http_requests_total", [#"route="/api/v1/tenants/{tenant}/users/{user}""#, #"status="404""#]) == 1)
+            #expect(result.text.contains("licensing_http_request_duration"))
+            #expect(sample("licensing_checks_total", [#"result="granted""#]) == 1)
+            #expect(sample("licensing_checks_total", [#"result="denied""#]) == 1)
+            // ada and cecilie hold superoffice.user; ada holds the one windows seat
+            #expect(sample("licensing_seats_in_use", [#"tenant="acme""#, #"module="superoffice.user""#]) == 2, "\(result.text)")
+            #expect(sample("licensing_seats_in_use", [#"tenant="acme""#, #"module="superoffice.windows""#]) == 1)
+        }
+    }
+
+    // MARK: - Operator routes
+
+    @Test("an operator lists the tenants")
+    func listTenants() async throws {
+        try await withStandardServer { client, tenant, _ in
+            // When an operator lists tenants
+            let result = try await client.get("/api/v1/tenants", token: tenant.operator.presented)
+            // Then both tenants are listed with company and serial number
+            #expect(result.status == 200, "\(result)")
+            let tenants = try result.object()["tenants"] as? [[String: Any]] ?? []
+            #expect(tenants.compactMap { $0["id"] as? String }.sorted() == ["acme", "beta"])
+            let acme = tenants.first { $0["id"] as? String == "acme" }
+            #expect(acme?["companyName"] as? String == Fixtures.companyName)
+            #expect(acme?["serialNumber"] as? String == Fixtures.serialNumber)
+        }
+    }
+
+    @Test("an operator creates a tenant, with or without naming its trust root")
+    func createTenant() async throws {
+        try await withStandardServer { client, tenant, _ in
+            let root = String(decoding: Fixtures.rootKey.publicOnly.encoded(), as: UTF8.self)
+            // When an operator creates one tenant with an explicit trust root and one with the server's default
+            let explicit = try await client.send(
+                .post, "/api/v1/tenants", token: tenant.operator.presented,
+                json: #"{"id": "gamma", "companyName": "Gamma AS", "serialNumber": "1-2", "trustRoot": \#(root)}"#)
+            let implicit = try await client.send(
+                .post, "/api/v1/tenants", token: tenant.operator.presented,
+                json: #"{"id": "delta", "companyName": "Delta AS", "serialNumber": "3-4", "databaseType": "satellite"}"#)
+            // Then both are 201 and listed
+            #expect(explicit.status == 201, "\(explicit)")
+            #expect(implicit.status == 201, "\(implicit)")
+            #expect(try implicit.object()["databaseType"] as? String == "satellite")
+            let list = try await client.get("/api/v1/tenants", token: tenant.operator.presented).object()
+            let ids = (list["tenants"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(ids.sorted() == ["acme", "beta", "delta", "gamma"])
+        }
+    }
+
+    static let refusedTenants: [(body: String, status: Int, code: String)] = [
+        (#"{"id": "acme", "companyName": "Again", "serialNumber": "1"}"#, 409, "duplicate"),
+        (#"{"id": "Not A Slug", "companyName": "X", "serialNumber": "1"}"#, 422, "invalid-input"),
+        (#"{"id": "x", "companyName": "X"}"#, 422, "invalid-input"),
+        (#"{"id": "x", "companyName": "X", "serialNumber": "1", "databaseType": "mainframe"}"#, 422, "invalid-input"),
+        (#"{"id": "x", "companyName": "X", "serialNumber": "1", "trustRoot": {"kty": "RSA"}}"#, 422, "invalid-input"),
+        (#"{"id": "x", "companyName": "#, 400, "malformed"),
+    ]
+
+    @Test("a tenant that cannot be created is refused with its reason", arguments: refusedTenants)
+    func refusedTenant(_ body: String, _ status: Int, _ code: String) async throws {
+        try await withStandardServer { client, tenant, _ in
+            // When an operator posts a duplicate, invalid or malformed tenant
+            let result = try await client.send(.post, "/api/v1/tenants", token: tenant.operator.presented, json: body)
+            // Then the status and code say why, and no tenant was added
+            #expect(result.status == status, "\(result)")
+            #expect(result.hasErrorShape, "\(result)")
+            #expect(result.errorCode == code, "\(result)")
+            let list = try await client.get("/api/v1/tenants", token: tenant.operator.presented).object()
+            #expect((list["tenants"] as? [Any])?.count == 2)
+        }
+    }
+}

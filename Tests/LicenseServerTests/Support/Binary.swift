@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+
+// The real `licensing` binary: `serve` as a child process (killed with SIGKILL in the crash test) and CLI
+// commands writing to the same data directory as a server.
+
+enum Licensing {
+    /// The package root, found from this file's path (Tests/LicenseServerTests/Support/Binary.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `LICENSING_BINARY`, else `<package root>/.build/debug/licensing`.
+    static func binary() throws -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        let url =
+            environment["LICENSING_BINARY"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? packageRoot.appendingPathComponent(".build/debug/licensing")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw HarnessError(
+                "the licensing binary is missing at \(url.path): run `swift build --build-tests` (or scripts/test), "
+                    + "or set LICENSING_BINARY")
+        }
+        return url
+    }
+
+    /// The tests' environment without anything that would point the binary at other data or another key.
+    static let environment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LICENSING_DATA", "LICENSING_TENANT", "LICENSING_INSTALLATION_KEY"] {
+            environment[name] = nil
+        }
+        environment["LICENSING_ACTOR"] = "server-tests"
+        return environment
+    }()
+
+    /// Runs `licensing ARGS` to the end.
+    static func run(_ arguments: [String]) async throws -> ProcessResult {
+        try await ChildProcess(arguments).wait()
+    }
+}
+
+/// How a child process ended and what it wrote.
+struct ProcessResult: Sendable, CustomStringConvertible {
+    var arguments: [String]
+    var exitCode: Int32
+    var wasSignalled: Bool
+    var stdout: String
+    var stderr: String
+
+    var description: String {
+        "`licensing \(arguments.joined(separator: " "))` → \(wasSignalled ? "signal" : "exit") \(exitCode)\n"
+            + "stdout: \(stdout.suffix(1_500))\nstderr: \(stderr.suffix(1_500))"
+    }
+}
+
+/// A started `licensing` process; stdout and stderr go to files, so no pipe can fill up and block it.
+final class ChildProcess: @unchecked Sendable {
+    let arguments: [String]
+    private let process = Process()
+    private let stdoutURL: URL
+    private let stderrURL: URL
+    private let lock = NSLock()
+    private var ended: (Int32, Bool)?
+    private var waiters: [CheckedContinuation<(Int32, Bool), Never>] = []
+
+    init(_ arguments: [String]) throws {
+        self.arguments = arguments
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-child-\(UUID().uuidString)")
+        stdoutURL = base.appendingPathExtension("out")
+        stderrURL = base.appendingPathExtension("err")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = try Licensing.binary()
+        process.arguments = arguments
+        process.environment = Licensing.environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        process.terminationHandler = { [weak self] process in
+            self?.finish(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal)
+        }
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: stdoutURL)
+        try? FileManager.default.removeItem(at: stderrURL)
+    }
+
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// What the process has written to stdout so far.
+    var stdoutSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
+    /// What the process has written to stderr so far.
+    var stderrSoFar: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    var hasEnded: Bool { lock.withLock { ended != nil } }
+
+    /// Sends `signal` to the process (nothing happens once it has ended).
+    func send(_ signal: Int32) {
+        guard !hasEnded else { return }
+        _ = kill(process.processIdentifier, signal)
+    }
+
+    func wait() async -> ProcessResult {
+        let (status, signalled) = await withCheckedContinuation { continuation in
+            lock.withLock {
+                if let ended { continuation.resume(returning: ended) } else { waiters.append(continuation) }
+            }
+        }
+        return ProcessResult(
+            arguments: arguments, exitCode: status, wasSignalled: signalled, stdout: stdoutSoFar, stderr: stderrSoFar)
+    }
+
+    private func finish(status: Int32, signalled: Bool) {
+        let waiting = lock.withLock {
+            ended = (status, signalled)
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in waiting { waiter.resume(returning: (status, signalled)) }
+    }
+}
+
+/// `licensing serve --port 0` on a data directory, found by its "listening on http://127.0.0.1:PORT" line.
+struct ServerProcess: Sendable {
+    let child: ChildProcess
+    let port: Int
+
+    var client: APIClient { APIClient(host: "127.0.0.1", port: port) }
+
+    static func start(data: URL, timeout: Duration = .seconds(30)) async throws -> ServerProcess {
+        let child = try ChildProcess(["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"])
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            // The log goes to stdout or stderr, depending on how logging is bootstrapped; either will do.
+            if let port = listeningPort(in: child.stdoutSoFar) ?? listeningPort(in: child.stderrSoFar) {
+                return ServerProcess(child: child, port: port)
+            }
+            if child.hasEnded { throw HarnessError("licensing serve ended before listening: \(await child.wait())") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        child.send(SIGKILL)
+        throw HarnessError("licensing serve did not log its port within \(timeout): \(await child.wait())")
+    }
+
+    /// The port of the first "listening on http://HOST:PORT" in a log.
+    static func listeningPort(in log: String) -> Int? {
+        guard let range = log.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+            return nil
+        }
+        return Int(log[range].split(separator: ":").last ?? "")
+    }
+
+    /// SIGKILL: no graceful shutdown, no flush, no chance to finish a transaction.
+    func kill9() async -> ProcessResult {
+        child.send(SIGKILL)
+        return await child.wait()
+    }
+
+    /// SIGTERM, then the end of the graceful shutdown.
+    func stop() async -> ProcessResult {
+        child.send(SIGTERM)
+        return await child.wait()
+    }
+}
