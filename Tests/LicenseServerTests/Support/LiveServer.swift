@@ -18,7 +18,11 @@ func withLiveServer<T: Sendable>(
     return try await app.test(.live) { client in
         guard let port = client.port else { throw HarnessError("the live test client has no port") }
         // `.live` binds "localhost"; connect the same way.
-        return try await body(APIClient(host: "localhost", port: port))
+        let result = try await body(APIClient(host: "localhost", port: port))
+        // Let the server take in every connection the test opened before `.live` cancels it: a connection still
+        // queued at cancellation trips NIO's "Deinited NIOAsyncWriter without calling finish()" and kills the run.
+        try await Task.sleep(for: .milliseconds(500))
+        return result
     }
 }
 
