@@ -54,6 +54,9 @@ struct ProcessResult: Sendable, CustomStringConvertible {
 }
 
 /// A started `licensing` process; stdout and stderr go to files, so no pipe can fill up and block it.
+///
+/// A process started `watched` gets a watchdog that kills it with SIGKILL once this test process is gone, so a
+/// server never outlives a test run that crashed or was killed.
 final class ChildProcess: @unchecked Sendable {
     let arguments: [String]
     private let process = Process()
@@ -63,15 +66,41 @@ final class ChildProcess: @unchecked Sendable {
     private var ended: (Int32, Bool)?
     private var waiters: [CheckedContinuation<(Int32, Bool), Never>] = []
 
-    init(_ arguments: [String]) throws {
+    /// Starts a watchdog that kills this shell's pid once `$1` (the test process) is gone, then becomes `"$@"` with
+    /// `exec`: the program keeps the pid, its signals and its exit status, as if started directly.
+    ///
+    /// The watchdog first closes every inherited descriptor: Foundation learns that a child ended when the end of a
+    /// socket the child inherited closes, and a watchdog holding it would keep the end of the program from the test.
+    private static let watchdog = #"""
+        test_pid=$1
+        shift
+        (
+            for fd in /dev/fd/*; do
+                fd=${fd##*/}
+                if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-"; fi
+            done
+            while kill -0 "$test_pid" 2>/dev/null && kill -0 "$$" 2>/dev/null; do sleep 1; done
+            kill -9 "$$" 2>/dev/null
+        ) </dev/null >/dev/null 2>&1 &
+        exec "$@"
+        """#
+
+    init(_ arguments: [String], watched: Bool = false) throws {
         self.arguments = arguments
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-child-\(UUID().uuidString)")
         stdoutURL = base.appendingPathExtension("out")
         stderrURL = base.appendingPathExtension("err")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = try Licensing.binary()
-        process.arguments = arguments
+        let binary = try Licensing.binary()
+        if watched {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments =
+                ["-c", Self.watchdog, "bash", String(ProcessInfo.processInfo.processIdentifier), binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.environment = Licensing.environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
@@ -132,7 +161,7 @@ struct ServerProcess: Sendable {
     var client: APIClient { APIClient(host: "127.0.0.1", port: port) }
 
     static func start(data: URL, timeout: Duration = .seconds(30)) async throws -> ServerProcess {
-        let child = try ChildProcess(["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"])
+        let child = try ChildProcess(["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"], watched: true)
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {

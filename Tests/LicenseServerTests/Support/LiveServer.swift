@@ -15,15 +15,24 @@ func withLiveServer<T: Sendable>(
     let configuration = ServerConfiguration(
         host: "127.0.0.1", port: 0, defaultTrustRoot: Fixtures.trustRoot(), logLevel: .error)
     let app = try await buildApplication(configuration, store: installation.store)
-    return try await app.test(.live) { client in
-        guard let port = client.port else { throw HarnessError("the live test client has no port") }
-        // `.live` binds "localhost"; connect the same way.
-        let result = try await body(APIClient(host: "localhost", port: port))
+    // A failing body's error leaves `test` as a value, never thrown through it: when the closure given to `.live`
+    // throws, the framework cancels the server's task group mid-shutdown, and NIO then stops the whole test process
+    // with "Deinited NIOAsyncWriter without calling finish()" — every other test's result is lost with it.
+    let outcome: Result<T, any Error> = try await app.test(.live) { client in
+        guard let port = client.port else { return .failure(HarnessError("the live test client has no port")) }
+        let outcome: Result<T, any Error>
+        do {
+            // `.live` binds "localhost"; connect the same way.
+            outcome = .success(try await body(APIClient(host: "localhost", port: port)))
+        } catch {
+            outcome = .failure(error)
+        }
         // Let the server take in every connection the test opened before `.live` cancels it: a connection still
-        // queued at cancellation trips NIO's "Deinited NIOAsyncWriter without calling finish()" and kills the run.
-        try await Task.sleep(for: .milliseconds(500))
-        return result
+        // queued at cancellation trips the same fatal error.
+        try? await Task.sleep(for: .milliseconds(500))
+        return outcome
     }
+    return try outcome.get()
 }
 
 /// A fresh installation with the standard data, served live, for one test.
