@@ -46,7 +46,7 @@ public actor PostgresTestServer {
             let environment = ProcessInfo.processInfo.environment
             if let url = environment[Self.environmentVariable], !url.isEmpty { return url }
             let directory = Self.makeDirectory()
-            await self.setDirectory(directory)
+            self.setDirectory(directory)
             return try await Self.launch(in: directory, watch: true)
         }
         starting = task
@@ -68,22 +68,41 @@ public actor PostgresTestServer {
         return port
     }
 
-    /// Creates a new, empty database with a unique name and returns its URL.
-    public func makeDatabase() async throws -> String {
+    /// Creates a new database with a unique name and returns its URL: empty, or a copy of the database at
+    /// `template` (a URL on this server, which nobody may be connected to meanwhile).
+    public func makeDatabase(copying template: String? = nil) async throws -> String {
         let admin = try await url()
         let name = "licensing_test_" + UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(16)
-        // Concurrent CREATE DATABASE can meet "source database template1 is being accessed by other users".
+        var sql = "CREATE DATABASE \(name)"
+        if let template {
+            let source = URLComponents(string: template)?.path.dropFirst() ?? ""
+            guard !source.isEmpty, source.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw PostgresTestServerError("not a test database URL: \(template)")
+            }
+            sql += " TEMPLATE \(source)"
+        }
+        // CREATE DATABASE refuses while another session is connected to its template ("source database … is being
+        // accessed by other users"), e.g. a connection that is just closing.
         var attempt = 0
         while true {
             attempt += 1
             do {
-                _ = try await Self.psql(admin, "CREATE DATABASE \(name)")
+                try await Self.psql(admin, sql)
                 break
-            } catch let error as PostgresTestServerError where attempt < 5 && error.description.contains("template1") {
-                try await Task.sleep(for: .milliseconds(200 * attempt))
+            } catch let error as PostgresTestServerError
+                where attempt < 10 && error.description.contains("is being accessed by other users")
+            {
+                try await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
         return try Self.url(admin, database: name)
+    }
+
+    /// Drops the database at `url` (a URL `makeDatabase` returned), closing its connections first.
+    public func dropDatabase(_ url: String) async throws {
+        let name = URLComponents(string: url)?.path.dropFirst() ?? ""
+        guard name.hasPrefix("licensing_test_") else { throw PostgresTestServerError("not a test database: \(url)") }
+        try await Self.psql(try await self.url(), "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
     /// Stops the server (`pg_ctl stop -m fast`: open connections are ended, nothing committed is lost).

@@ -26,16 +26,16 @@ enum Licensing {
     /// The tests' environment without anything that would point the binary at other data or another key.
     static let environment: [String: String] = {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["LICENSING_DATA", "LICENSING_TENANT", "LICENSING_INSTALLATION_KEY"] {
+        for name in ["LICENSING_DATA", "LICENSING_TENANT", "LICENSING_INSTALLATION_KEY", "LICENSING_DATABASE"] {
             environment[name] = nil
         }
         environment["LICENSING_ACTOR"] = "server-tests"
         return environment
     }()
 
-    /// Runs `licensing ARGS` to the end.
-    static func run(_ arguments: [String]) async throws -> ProcessResult {
-        try await ChildProcess(arguments).wait()
+    /// Runs `licensing ARGS` to the end, with `environment` added to the tests' environment.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
+        try await ChildProcess(arguments, environment: environment).wait()
     }
 }
 
@@ -85,7 +85,7 @@ final class ChildProcess: @unchecked Sendable {
         exec "$@"
         """#
 
-    init(_ arguments: [String], watched: Bool = false) throws {
+    init(_ arguments: [String], watched: Bool = false, environment: [String: String] = [:]) throws {
         self.arguments = arguments
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-child-\(UUID().uuidString)")
         stdoutURL = base.appendingPathExtension("out")
@@ -101,7 +101,7 @@ final class ChildProcess: @unchecked Sendable {
             process.executableURL = binary
             process.arguments = arguments
         }
-        process.environment = Licensing.environment
+        process.environment = Licensing.environment.merging(environment) { _, added in added }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
@@ -153,15 +153,21 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// `licensing serve --port 0` on a data directory, found by its "listening on http://127.0.0.1:PORT" line.
+/// `licensing serve --port 0` on a data directory (and, with `--database`, a PostgreSQL database), found by its
+/// "listening on http://127.0.0.1:PORT" line.
 struct ServerProcess: Sendable {
     let child: ChildProcess
     let port: Int
 
     var client: APIClient { APIClient(host: "127.0.0.1", port: port) }
 
-    static func start(data: URL, timeout: Duration = .seconds(30)) async throws -> ServerProcess {
-        let child = try ChildProcess(["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"], watched: true)
+    /// Starts `licensing serve --data DATA --host 127.0.0.1 --port 0 ARGUMENTS` with `environment` added.
+    static func start(
+        data: URL, arguments: [String] = [], environment: [String: String] = [:], timeout: Duration = .seconds(30)
+    ) async throws -> ServerProcess {
+        let child = try ChildProcess(
+            ["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"] + arguments, watched: true,
+            environment: environment)
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {
