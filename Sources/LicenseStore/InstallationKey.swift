@@ -7,7 +7,7 @@ public enum InstallationKey {
     public static let environmentVariable = "LICENSING_INSTALLATION_KEY"
 
     public static func load(
-        dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+        dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment, create: Bool = true
     )
         throws -> Sealer
     {
@@ -19,6 +19,11 @@ public enum InstallationKey {
             return try Sealer(secret: secret)
         }
         let file = dataDirectory.appendingPathComponent("installation.key")
+        guard create || FileManager.default.fileExists(atPath: file.path) else {
+            throw LicenseInputError.invalid(
+                field: "installation key",
+                reason: "set \(environmentVariable) (the same on every node) or keep installation.key in \(dataDirectory.path)")
+        }
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let secret = Sealer.makeSecret()
         let fd = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)

@@ -146,6 +146,9 @@ public protocol LicenseStoring: Sendable {
     func tokensFingerprint() async throws -> String
     /// Each tenant's version, for a watcher that reloads changed tenants.
     func tenantVersions() async throws -> [String: Int64]
+    /// Changes pushed by the database as other processes commit them, when the backend can push (else nil and the
+    /// server polls `tenantVersions()`). One consumer only.
+    var changeFeed: AsyncStream<StoreChange>? { get }
 
     // MARK: Integrity and audit
     /// Every row that fails its signature, seal or chain. Empty means intact.

@@ -18,7 +18,7 @@ struct AssignCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let key = try parseModule(module)
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             if let satellite {
                 try await sqlite.assignSatellite(tenant: tenant, satellite: satellite, module: key, actor: cliActor, now: Date())
@@ -64,7 +64,7 @@ struct UnassignCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let key = try parseModule(module)
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             if let satellite {
                 try await sqlite.unassignSatellite(
@@ -99,7 +99,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             let key = try parseModule(module)
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let decision = try await sqlite.loadSnapshot(tenant: tenant).check(userName: user, module: key)
             if store.json {
@@ -125,7 +125,7 @@ struct LoginCheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let decision = try await sqlite.loadSnapshot(tenant: tenant).loginCheck(userName: user, client: client)
             if store.json {
@@ -148,7 +148,7 @@ struct CountUsersCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let counts = try await sqlite.loadSnapshot(tenant: tenant).userCounts(activeOnly: activeOnly)
             if store.json { return Output.json(counts) }
@@ -165,7 +165,7 @@ struct FencingCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let report = FencingReport(modules: try await sqlite.loadSnapshot(tenant: tenant).fencing())
             if store.json { return Output.json(report) }
@@ -189,7 +189,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let problems = try await sqlite.verify(tenant: tenant)
             _ = try await sqlite.recordTamper(tenant: tenant, problems: problems, now: Date())
@@ -221,7 +221,7 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         try await guarded {
             guard (1...1_000).contains(limit) else { throw CLIError.input("--limit must be between 1 and 1000") }
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let entries = try await sqlite.audit(tenant: tenant, before: before, limit: limit)
             if store.json { return Output.json(Report(entries: entries)) }

@@ -31,7 +31,7 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let now = Date()
                 let events = try await sqlite.events(tenant: tenant, now: now).sorted {
@@ -58,7 +58,7 @@ struct EventsCommand: AsyncParsableCommand {
                 let draft = EventDraft(
                     key: key, scope: scope, scopeOwner: owner, message: message,
                     expectedFinish: try EventsCommand.parseDate(finish))
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let event = try await sqlite.addEvent(tenant: tenant, draft, actor: cliActor, now: Date())
                 if store.json { Output.json(event) } else { EventsCommand.print(event) }
@@ -80,7 +80,7 @@ struct EventsCommand: AsyncParsableCommand {
                     changes.expectedFinish = finish == "none" ? .some(nil) : .some(try EventsCommand.parseDate(finish))
                 }
                 guard changes != EventChanges() else { throw CLIError.input("nothing to change: pass --message or --finish") }
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let event = try await sqlite.updateEvent(tenant: tenant, id: id, changes: changes, actor: cliActor, now: Date())
                 if store.json { Output.json(event) } else { EventsCommand.print(event) }
@@ -95,7 +95,7 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let event = try await sqlite.finishEvent(tenant: tenant, id: id, actor: cliActor, now: Date())
                 if store.json { Output.json(event) } else { EventsCommand.print(event) }
@@ -110,7 +110,7 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 try await sqlite.deleteEvent(tenant: tenant, id: id, actor: cliActor, now: Date())
                 if store.json { Output.json(["deleted": id]) } else { Output.line("deleted event #\(id)") }
@@ -126,7 +126,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await guarded {
-            let sqlite = try store.openStore()
+            let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let now = Date()
             _ = try await sqlite.events(tenant: tenant, now: now)

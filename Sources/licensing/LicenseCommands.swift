@@ -39,7 +39,7 @@ struct LicenseCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let data = try readInputFile(package, what: "package", limit: PackageVerifier.sizeLimit)
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let preview = try await sqlite.previewActivation(tenant: tenant, package: data, now: Date())
                 LicenseCommand.printPreview(preview, json: store.json, activated: false)
@@ -57,7 +57,7 @@ struct LicenseCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 let data = try readInputFile(package, what: "package", limit: PackageVerifier.sizeLimit)
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let preview = try await sqlite.activate(tenant: tenant, package: data, actor: cliActor, now: Date())
                 LicenseCommand.printPreview(preview, json: store.json, activated: preview.canBeActivated)
@@ -75,7 +75,7 @@ struct LicenseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let report = LicenseListReport.make(from: try await sqlite.loadSnapshot(tenant: tenant), now: Date())
                 if store.json { return Output.json(report) }

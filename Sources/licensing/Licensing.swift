@@ -10,20 +10,31 @@ struct Licensing: AsyncParsableCommand {
         abstract: "A license server for modular software: issue, activate, assign and check licenses.",
         discussion: """
             Exit codes: 0 success or granted; 1 refused or denied by a rule; 2 invalid input (malformed, unsigned or \
-            foreign package, unknown user or module); 3 integrity failure.
+            foreign package, unknown user or module); 3 integrity failure; 4 the database is unavailable.
             """,
         subcommands: [
             IssuerCommand.self, InitCommand.self, LicenseCommand.self, UserCommand.self, SatelliteCommand.self,
             AssignCommand.self, UnassignCommand.self, CheckCommand.self, LoginCheckCommand.self,
             CountUsersCommand.self, FencingCommand.self, VerifyCommand.self, AuditCommand.self, ServeCommand.self,
             TokenCommand.self, DemoCommand.self, EventsCommand.self, StatusCommand.self, UsageCommand.self,
+            MigrateCommand.self, MigrateDataCommand.self,
         ])
 }
 
-/// Options every command that touches a data directory takes.
+/// Options every command that touches the license data takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The data directory (env LICENSING_DATA).")
+    @Option(name: .long, help: "The data directory (env LICENSING_DATA): the SQLite database and the installation key.")
     var data: String = ProcessInfo.processInfo.environment["LICENSING_DATA"] ?? "./licensing-data"
+
+    @Option(
+        name: .customLong("database"),
+        help: "A PostgreSQL URL, postgres://user[:password]@host[:port]/db (env LICENSING_DATABASE); SQLite in --data without.")
+    var databaseOption: String?
+
+    /// `--database`, else `LICENSING_DATABASE`.
+    var database: String? {
+        databaseOption ?? ProcessInfo.processInfo.environment["LICENSING_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     @Option(name: .long, help: "The tenant (env LICENSING_TENANT); may be omitted when exactly one exists.")
     var tenant: String?
@@ -33,13 +44,21 @@ struct StoreOptions: ParsableArguments {
 
     var dataDirectory: URL { URL(fileURLWithPath: data, isDirectory: true) }
 
-    func openStore() throws -> SQLiteLicenseStore {
-        let database = dataDirectory.appendingPathComponent("licensing.sqlite")
-        guard FileManager.default.fileExists(atPath: database.path) else {
+    /// The store the options name: PostgreSQL with `--database`, else the SQLite database in `--data`, which must
+    /// exist unless `create`.
+    func openStore(create: Bool = false) async throws -> any LicenseStoring {
+        if let database {
+            return try await StoreLocation.postgres(database).open(dataDirectory: dataDirectory, createKey: create)
+        }
+        let file = dataDirectory.appendingPathComponent("licensing.sqlite")
+        guard create || FileManager.default.fileExists(atPath: file.path) else {
             throw CLIError.input("no licensing data in \(data); run 'licensing init' first or pass --data")
         }
         return try SQLiteLicenseStore(dataDirectory: dataDirectory)
     }
+
+    /// Where the data is, for messages: the database URL without its password, or the data directory.
+    var location: String { database.map(StoreLocation.redacted) ?? data }
 
     /// The named tenant, else the only one.
     func resolveTenant(_ store: some LicenseStoring) async throws -> String {
@@ -50,9 +69,9 @@ struct StoreOptions: ParsableArguments {
         }
         let ids = try await store.tenantIDs()
         switch ids.count {
-        case 0: throw CLIError.input("no tenant in \(data); run 'licensing init' first")
+        case 0: throw CLIError.input("no tenant in \(location); run 'licensing init' first")
         case 1: return ids[0]
-        default: throw CLIError.input("\(ids.count) tenants in \(data) (\(ids.joined(separator: ", "))); pass --tenant")
+        default: throw CLIError.input("\(ids.count) tenants in \(location) (\(ids.joined(separator: ", "))); pass --tenant")
         }
     }
 }

@@ -14,6 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The data directory (env LICENSING_DATA).")
     var data: String = ProcessInfo.processInfo.environment["LICENSING_DATA"] ?? "./licensing-data"
     @Option(help: "The root public key new tenants trust by default (ROOT.pub.jwk).") var trustRoot: String?
+    @Option(help: "A PostgreSQL URL (env LICENSING_DATABASE); SQLite in --data without.") var database: String?
+    @Option(help: "Seconds a request waits for PostgreSQL before answering 503.") var requestTimeout = 5
 
     func run() async throws {
         try await guarded {
@@ -24,10 +26,25 @@ struct ServeCommand: AsyncParsableCommand {
                 _ = try key.publicKey()
                 root = String(decoding: key.publicOnly.encoded(), as: UTF8.self)
             }
-            let store = try SQLiteLicenseStore(dataDirectory: URL(fileURLWithPath: data, isDirectory: true))
+            guard (1...600).contains(requestTimeout) else {
+                throw CLIError.input("--request-timeout must be between 1 and 600 seconds")
+            }
+            let directory = URL(fileURLWithPath: data, isDirectory: true)
+            let url = database ?? ProcessInfo.processInfo.environment["LICENSING_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+            let store: any LicenseStoring
+            if let url {
+                guard case .postgres = try StoreLocation.parse(url) else {
+                    throw CLIError.input("--database must be a postgres:// URL")
+                }
+                store = try await StoreLocation.postgres(url).open(
+                    dataDirectory: directory, requestTimeout: .seconds(requestTimeout), listen: true)
+            } else {
+                store = try SQLiteLicenseStore(dataDirectory: directory)
+            }
             let app = try await buildApplication(
                 ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store)
             try await app.runService()
+            if let postgres = store as? PostgresLicenseStore { await postgres.shutdown() }
         }
     }
 }
@@ -59,7 +76,7 @@ struct TokenCommand: AsyncParsableCommand {
             try await guarded {
                 guard isOperator != (role != nil) else { throw CLIError.input("pass either --role or --operator") }
                 guard role != .operator else { throw CLIError.input("use --operator for operator tokens") }
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = isOperator ? nil : try await store.resolveTenant(sqlite)
                 let (token, presented) = TokenCommand.makeToken(tenant: tenant, role: role ?? .operator, name: name)
                 try await sqlite.createToken(token, now: Date())
@@ -79,7 +96,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = isOperator ? nil : try await store.resolveTenant(sqlite)
                 var tokens = try await sqlite.tokens(tenant: tenant)
                 for i in tokens.indices { tokens[i].secretHash = "" }
@@ -101,7 +118,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await guarded {
                 guard id.count == 12, id.allSatisfy(\.isHexDigit) else { throw CLIError.input("a token id is 12 hex digits") }
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 try await sqlite.revokeToken(id: id, actor: cliActor, now: Date())
                 if store.json { Output.json(["revoked": id]) } else { Output.line("revoked \(id)") }
             }

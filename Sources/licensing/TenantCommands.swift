@@ -25,8 +25,8 @@ struct InitCommand: AsyncParsableCommand {
                 id: tenantID, companyName: company, serialNumber: serial, databaseType: databaseType,
                 databaseOwner: databaseOwner ?? company, trustRoot: rootJSON, createdAt: Date().wholeSeconds)
             try tenant.validate()
-            let sqlite = try SQLiteLicenseStore(dataDirectory: store.dataDirectory)
-            try await sqlite.createTenant(tenant, actor: cliActor)
+            let target = try await store.openStore(create: true)
+            try await target.createTenant(tenant, actor: cliActor)
             if store.json { Output.json(tenant) } else { Output.line("created tenant \(tenantID) for \(company) / \(serial)") }
         }
     }
@@ -47,7 +47,7 @@ struct SatelliteCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let satellite = try await sqlite.addSatellite(tenant: tenant, name: name, actor: cliActor, now: Date())
                 if store.json { Output.json(satellite) } else { Output.line("added satellite \(name)") }

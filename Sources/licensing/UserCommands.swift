@@ -30,7 +30,7 @@ struct UserCommand: AsyncParsableCommand {
                     }
                     hash = Bcrypt.hash(password, cost: 10)
                 }
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let draft = NewUser(
                     userName: username, displayName: displayName, email: email, type: type, canLogIn: canLogIn,
@@ -55,7 +55,7 @@ struct UserCommand: AsyncParsableCommand {
                 let changes = UserChanges(
                     canLogIn: canLogIn, retired: retired, waitingForApproval: waitingForApproval, type: type)
                 guard changes != UserChanges() else { throw CLIError.input("nothing to change: pass at least one of the flags") }
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let user = try await sqlite.updateUser(
                     tenant: tenant, userName: username, changes: changes, actor: cliActor, now: Date())
@@ -74,7 +74,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let snapshot = try await sqlite.loadSnapshot(tenant: tenant)
                 let report = UserListReport(users: UserReport.all(in: snapshot, now: Date()))
@@ -104,7 +104,7 @@ struct UserCommand: AsyncParsableCommand {
             try await guarded {
                 let data = try readInputFile(csv, what: "CSV file", limit: 64 << 20)
                 let users = try CSVUsers.parse(data)
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let progress = ProgressBar(total: users.count)
                 // The import shows on the Status tab as a user-import event with its progress.

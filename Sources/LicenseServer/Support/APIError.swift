@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LicenseCore
+import LicenseStore
 import Logging
 
 /// The one error shape of the API: `{"error": {"code": "…", "message": "…"}}`.
@@ -61,6 +62,8 @@ public struct APIError: HTTPResponseError, Sendable {
             }
         case let refusal as LicenseRefusal:
             return APIError(.conflict, code: refusal.code.rawValue, refusal.message)
+        case let error as StoreUnavailable:
+            return APIError(.serviceUnavailable, code: "database-unavailable", "the database is unavailable: \(error.message)")
         case let error as HTTPError:
             let code: String
             switch error.status {

@@ -3,8 +3,12 @@ import LicenseStore
 import Logging
 import ServiceLifecycle
 
-/// Notices writes made outside this process (the CLI on the same data directory, another node) by polling each
-/// tenant's version, and marks those tenants' snapshots stale.
+/// Notices writes made outside this process (the CLI on the same data directory, another node) and marks those
+/// tenants' snapshots stale.
+///
+/// With a backend that pushes changes (PostgreSQL's LISTEN/NOTIFY) a notification invalidates the tenant at once, and
+/// the feed reports `.all` after a reconnection, when notifications may have been missed; polling each tenant's
+/// version continues as a safety net. SQLite has no push, so there the poll every `interval` is the mechanism.
 struct ChangeWatcher: Service {
     let store: any LicenseStoring
     let snapshots: SnapshotCache
@@ -12,7 +16,35 @@ struct ChangeWatcher: Service {
     let interval: Duration
     let logger: Logger
 
+    /// The poll interval beside a change feed.
+    static let safetyNetInterval: Duration = .seconds(2)
+
     func run() async throws {
+        guard let feed = store.changeFeed else { return await poll(every: interval) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.follow(feed) }
+            group.addTask { await self.poll(every: max(self.interval, Self.safetyNetInterval)) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func follow(_ feed: AsyncStream<StoreChange>) async {
+        for await change in feed {
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
+            switch change {
+            case .tenant(let tenant):
+                snapshots.invalidate(tenant)
+            case .tokens:
+                tokens.clear()
+            case .all:
+                tokens.clear()
+                for tenant in snapshots.cached.keys { snapshots.invalidate(tenant) }
+            }
+        }
+    }
+
+    private func poll(every interval: Duration) async {
         var fingerprint = ""
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
