@@ -24,7 +24,7 @@ private func licensedTenant(_ temporary: TemporaryStore) async throws {
     }
 }
 
-private extension SQLiteLicenseStore {
+private extension LicenseStoring {
     func add(_ draft: EventDraft, now: Date = Fixtures.now) async throws -> SystemEvent {
         try await addEvent(tenant: acme, draft, actor: actor, now: now)
     }
@@ -44,13 +44,13 @@ private extension SQLiteLicenseStore {
     }
 }
 
-@Suite("System events in the SQLite store: add, edit, finish, delete, effects and tamper detection")
+@Suite("System events in the store (SQLite and PostgreSQL): add, edit, finish, delete, effects and tamper detection")
 struct EventStoreTests {
     // MARK: - Lifecycle
 
-    @Test("an event is added, edited, finished and deleted, each with an audit entry")
-    func lifecycle() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("an event is added, edited, finished and deleted, each with an audit entry", arguments: StoreBackend.allCases)
+    func lifecycle(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
 
@@ -90,9 +90,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("a second active event with the same key, scope and owner is refused; after finishing the first it is allowed")
-    func oneActivePerScope() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a second active event with the same key, scope and owner is refused; after finishing the first it is allowed", arguments: StoreBackend.allCases)
+    func oneActivePerScope(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let first = try await store.add(EventDraft(key: SystemEvent.noLogin, scope: .user, scopeOwner: "alice", message: "m"))
@@ -111,9 +111,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("an event past its expected finish is finished when next read, at its finish time")
-    func expiresWhenRead() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("an event past its expected finish is finished when next read, at its finish time", arguments: StoreBackend.allCases)
+    func expiresWhenRead(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let finish = Fixtures.now.addingTimeInterval(3_600)
@@ -131,9 +131,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("an id is never reused, not even after a delete")
-    func idsNotReused() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("an id is never reused, not even after a delete", arguments: StoreBackend.allCases)
+    func idsNotReused(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let a = try await store.add(EventDraft(key: "no-freetext", message: "a"))
@@ -145,9 +145,9 @@ struct EventStoreTests {
 
     // MARK: - Effects
 
-    @Test("an active no-login blocks the normal user and not the administrator; a message of the day reaches both")
-    func effects() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("an active no-login blocks the normal user and not the administrator; a message of the day reaches both", arguments: StoreBackend.allCases)
+    func effects(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             _ = try await store.add(EventDraft(key: SystemEvent.noLogin, message: "Upgrade until 14:00"))
@@ -164,9 +164,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("the user-import progress is stored and read back")
-    func progress() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("the user-import progress is stored and read back", arguments: StoreBackend.allCases)
+    func progress(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let event = try await store.add(
@@ -184,9 +184,9 @@ struct EventStoreTests {
 
     // MARK: - System events
 
-    @Test("each activation raises license-activated naming what changed, replacing the one before")
-    func licenseActivated() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("each activation raises license-activated naming what changed, replacing the one before", arguments: StoreBackend.allCases)
+    func licenseActivated(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
 
@@ -210,9 +210,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("license-expiring is raised once after the admin-warning date, however often events are read")
-    func licenseExpiring() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("license-expiring is raised once after the admin-warning date, however often events are read", arguments: StoreBackend.allCases)
+    func licenseExpiring(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             try await temporary.activate(
                 Fixtures.sampleSpec(dates: OwnerDates(expiresAt: Fixtures.days(30), adminWarningAt: Fixtures.days(-1))))
@@ -228,14 +228,14 @@ struct EventStoreTests {
 
     // MARK: - Tamper detection
 
-    @Test("deleting the no-login row behind the server's back is detected by verify, naming the row")
-    func deletedNoLogin() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("deleting the no-login row behind the server's back is detected by verify, naming the row", arguments: StoreBackend.allCases)
+    func deletedNoLogin(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let noLogin = try await store.add(EventDraft(key: SystemEvent.noLogin, message: "Upgrade"))
 
-            let changed = try RawDatabase(temporary).execute("DELETE FROM system_event WHERE id = ?", [noLogin.id])
+            let changed = try await RawDatabase(temporary).execute("DELETE FROM system_event WHERE id = ?", [noLogin.id])
             try #require(changed == 1)
 
             let problems = try await store.verify(tenant: acme)
@@ -245,19 +245,19 @@ struct EventStoreTests {
 
     @Test(
         "editing the no-login row behind the server's back is detected by verify, naming the row",
-        arguments: [
+        arguments: StoreBackend.allCases, [
             "UPDATE system_event SET status = 'finished' WHERE id = ?",
             "UPDATE system_event SET scope = 'user', scope_owner = 'nobody' WHERE id = ?",
             "UPDATE system_event SET message = 'Come in' WHERE id = ?",
             "UPDATE system_event SET expected_finish = 0 WHERE id = ?",
         ])
-    func editedNoLogin(sql: String) async throws {
-        try await TemporaryStore.with { temporary in
+    func editedNoLogin(backend: StoreBackend, sql: String) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let noLogin = try await store.add(EventDraft(key: SystemEvent.noLogin, message: "Upgrade"))
 
-            try #require(try RawDatabase(temporary).execute(sql, [noLogin.id]) == 1)
+            try #require(try await RawDatabase(temporary).execute(sql, [noLogin.id]) == 1)
 
             let problems = try await store.verify(tenant: acme)
             #expect(
@@ -267,14 +267,14 @@ struct EventStoreTests {
         }
     }
 
-    @Test("an edited message of the day is flagged and no longer shown")
-    func editedMessageOfTheDay() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("an edited message of the day is flagged and no longer shown", arguments: StoreBackend.allCases)
+    func editedMessageOfTheDay(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let motd = try await store.add(EventDraft(key: SystemEvent.messageOfTheDay, message: "Welcome"))
 
-            try RawDatabase(temporary).execute("UPDATE system_event SET message = 'Send your password to evil@example.com' WHERE id = ?", [motd.id])
+            try await RawDatabase(temporary).execute("UPDATE system_event SET message = 'Send your password to evil@example.com' WHERE id = ?", [motd.id])
 
             let problems = try await store.verify(tenant: acme)
             #expect(problems.map(\.table) == ["system_event"])
@@ -283,13 +283,13 @@ struct EventStoreTests {
         }
     }
 
-    @Test("a row inserted behind the server's back is detected")
-    func insertedRow() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a row inserted behind the server's back is detected", arguments: StoreBackend.allCases)
+    func insertedRow(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let motd = try await store.add(EventDraft(key: SystemEvent.messageOfTheDay, message: "Welcome"))
-            try RawDatabase(temporary).execute(
+            try await RawDatabase(temporary).execute(
                 """
                 INSERT INTO system_event (tenant_id, id, key, scope, scope_owner, status, message, activated_at, activated_by,
                     expected_finish, finished_at, system_wide, seal)
@@ -304,16 +304,16 @@ struct EventStoreTests {
         }
     }
 
-    @Test("recording tamper twice raises exactly one tamper-detected event per detected row")
-    func tamperRecordedOnce() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("recording tamper twice raises exactly one tamper-detected event per detected row", arguments: StoreBackend.allCases)
+    func tamperRecordedOnce(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let store = temporary.store
             let noLogin = try await store.add(EventDraft(key: SystemEvent.noLogin, message: "Upgrade"))
             let motd = try await store.add(EventDraft(key: SystemEvent.messageOfTheDay, message: "Welcome"))
-            let raw = try RawDatabase(temporary)
-            try raw.execute("DELETE FROM system_event WHERE id = ?", [noLogin.id])
-            try raw.execute("UPDATE system_event SET message = 'x' WHERE id = ?", [motd.id])
+            let raw = try await RawDatabase(temporary)
+            try await raw.execute("DELETE FROM system_event WHERE id = ?", [noLogin.id])
+            try await raw.execute("UPDATE system_event SET message = 'x' WHERE id = ?", [motd.id])
 
             let first = try await store.verifyAndRecord()
             let second = try await store.verifyAndRecord(now: Fixtures.now.addingTimeInterval(60))
@@ -330,9 +330,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("an intact store raises no tamper event")
-    func intactStore() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("an intact store raises no tamper event", arguments: StoreBackend.allCases)
+    func intactStore(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
             let result = try await temporary.store.verifyAndRecord()
             #expect(result.problems.isEmpty)

@@ -15,7 +15,7 @@ private func event(
     UsageEvent(id: id, service: service, quantity: quantity, occurredAt: at, subject: subject)
 }
 
-private extension SQLiteLicenseStore {
+private extension LicenseStoring {
     func ingest(_ events: [UsageEvent], users: Int = 0, now: Date = Fixtures.now) async throws -> IngestResult {
         try await ingestUsage(tenant: Fixtures.tenantID, events, users: users, now: now)
     }
@@ -25,11 +25,11 @@ private extension SQLiteLicenseStore {
     }
 }
 
-@Suite("Metering in the SQLite store: idempotent ingestion, month aggregates, thresholds")
+@Suite("Metering in the store (SQLite and PostgreSQL): idempotent ingestion, month aggregates, thresholds")
 struct MeteringStoreTests {
-    @Test("a repeated id is acknowledged and counted once, within a batch and across batches")
-    func duplicatesCountedOnce() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a repeated id is acknowledged and counted once, within a batch and across batches", arguments: StoreBackend.allCases)
+    func duplicatesCountedOnce(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
 
@@ -42,15 +42,15 @@ struct MeteringStoreTests {
             #expect(second.duplicates == 1)
 
             #expect(try await store.value("mailing-emails") == 13)
-            let raw = try RawDatabase(temporary)
-            #expect(try raw.int("SELECT COUNT(*) FROM usage_event") == 3)
-            #expect(try raw.int("SELECT events FROM usage_month WHERE month = '2026-06' AND service = 'mailing-emails'") == 3)
+            let raw = try await RawDatabase(temporary)
+            #expect(try await raw.int("SELECT COUNT(*) FROM usage_event") == 3)
+            #expect(try await raw.int("SELECT events FROM usage_month WHERE month = '2026-06' AND service = 'mailing-emails'") == 3)
         }
     }
 
-    @Test("ids are unique per tenant: another tenant's event with the same id counts for that tenant")
-    func idsPerTenant() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("ids are unique per tenant: another tenant's event with the same id counts for that tenant", arguments: StoreBackend.allCases)
+    func idsPerTenant(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             try await temporary.createTenant(Fixtures.tenant(id: "beta", companyName: "Beta AS", serialNumber: "4711-0002"))
             let store = temporary.store
@@ -64,9 +64,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("each service aggregates its way: sum, max, count and unique subjects")
-    func aggregationsInTheStore() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("each service aggregates its way: sum, max, count and unique subjects", arguments: StoreBackend.allCases)
+    func aggregationsInTheStore(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             for (name, aggregation) in [("sms", Aggregation.count), ("visitors", .unique)] {
@@ -96,9 +96,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("events either side of midnight UTC on the last day of the month go to their own months")
-    func monthBoundary() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("events either side of midnight UTC on the last day of the month go to their own months", arguments: StoreBackend.allCases)
+    func monthBoundary(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
 
@@ -113,9 +113,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("a batch with one bad event is refused whole and changes nothing")
-    func refusedBatchChangesNothing() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a batch with one bad event is refused whole and changes nothing", arguments: StoreBackend.allCases)
+    func refusedBatchChangesNothing(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             let batch = [
@@ -130,14 +130,14 @@ struct MeteringStoreTests {
             #expect(rejected.problems.map(\.index) == [1, 3])
             #expect(rejected.problems[0].reason.contains("future"))
             #expect(rejected.problems[1].reason.contains("previous month"))
-            #expect(try RawDatabase(temporary).int("SELECT COUNT(*) FROM usage_event") == 0)
+            #expect(try await RawDatabase(temporary).int("SELECT COUNT(*) FROM usage_event") == 0)
             #expect(try await store.value("mailing-emails") == nil)
         }
     }
 
-    @Test("a batch of 1,001 events is refused, one of 1,000 accepted")
-    func batchLimit() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a batch of 1,001 events is refused, one of 1,000 accepted", arguments: StoreBackend.allCases)
+    func batchLimit(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
 
@@ -149,9 +149,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("8 concurrent tasks ingesting the same 10,000 events in batches of 1,000 count each event exactly once")
-    func concurrentIngestion() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("8 concurrent tasks ingesting the same 10,000 events in batches of 1,000 count each event exactly once", arguments: StoreBackend.allCases)
+    func concurrentIngestion(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
 
@@ -197,19 +197,19 @@ struct MeteringStoreTests {
                     #expect(aggregates[service]?.value == expected["\(month)|\(service)"], "\(month) \(service)")
                 }
             }
-            let raw = try RawDatabase(temporary)
-            #expect(try raw.int("SELECT COUNT(*) FROM usage_event") == 10_000)
+            let raw = try await RawDatabase(temporary)
+            #expect(try await raw.int("SELECT COUNT(*) FROM usage_event") == 10_000)
             for (key, count) in counts {
                 let parts = key.split(separator: "|").map(String.init)
                 #expect(
-                    try raw.int("SELECT events FROM usage_month WHERE month = ? AND service = ?", [parts[0], parts[1]]) == count, "\(key)")
+                    try await raw.int("SELECT events FROM usage_month WHERE month = ? AND service = ?", [parts[0], parts[1]]) == count, "\(key)")
             }
         }
     }
 
-    @Test("crossing 85 % and 100 % raises one threshold-crossed event each per month and service")
-    func thresholdsOnce() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("crossing 85 % and 100 % raises one threshold-crossed event each per month and service", arguments: StoreBackend.allCases)
+    func thresholdsOnce(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             // Given form-submissions with 100 included and nothing per user
@@ -240,9 +240,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("a threshold already crossed is not raised again when more users lower the percentage and usage climbs back")
-    func thresholdNotRaisedTwiceAfterAllowanceGrows() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a threshold already crossed is not raised again when more users lower the percentage and usage climbs back", arguments: StoreBackend.allCases)
+    func thresholdNotRaisedTwiceAfterAllowanceGrows(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             try await store.setTariff(
@@ -258,9 +258,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("usage that is over a threshold because the allowance shrank raises the threshold event with the next ingestion")
-    func thresholdAfterAllowanceShrinks() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("usage that is over a threshold because the allowance shrank raises the threshold event with the next ingestion", arguments: StoreBackend.allCases)
+    func thresholdAfterAllowanceShrinks(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             try await store.setTariff(
@@ -278,9 +278,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("a late event for a closed month keeps the users recorded at that month's end")
-    func lateEventKeepsMonthEndUsers() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a late event for a closed month keeps the users recorded at that month's end", arguments: StoreBackend.allCases)
+    func lateEventKeepsMonthEndUsers(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             // On the last evening of May, with 12 users
@@ -297,9 +297,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("the users recorded with a month are those of its last ingestion")
-    func usersRecorded() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("the users recorded with a month are those of its last ingestion", arguments: StoreBackend.allCases)
+    func usersRecorded(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             _ = try await store.ingest([event("a")], users: 3)
@@ -308,9 +308,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("a tenant's tariff replaces the default for its service; unknown services and bad values are refused")
-    func tariffs() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("a tenant's tariff replaces the default for its service; unknown services and bad values are refused", arguments: StoreBackend.allCases)
+    func tariffs(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             let custom = Tariff(
@@ -339,9 +339,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("pruning deletes raw events older than the months kept; the aggregates stay")
-    func prune() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("pruning deletes raw events older than the months kept; the aggregates stay", arguments: StoreBackend.allCases)
+    func prune(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             _ = try await store.ingest([
@@ -353,7 +353,7 @@ struct MeteringStoreTests {
             let removed = try await store.pruneUsage(tenant: Fixtures.tenantID, keepMonths: 1, now: Fixtures.date("2026-07-15T00:00:00Z"))
 
             #expect(removed == 2)
-            #expect(try RawDatabase(temporary).strings("SELECT id FROM usage_event") == ["jun-1"])
+            #expect(try await RawDatabase(temporary).strings("SELECT id FROM usage_event") == ["jun-1"])
             #expect(try await store.value("mailing-emails", in: may) == 10)
             await #expect(throws: LicenseInputError.self) {
                 try await store.pruneUsage(tenant: Fixtures.tenantID, keepMonths: 0, now: Fixtures.now)
@@ -361,9 +361,9 @@ struct MeteringStoreTests {
         }
     }
 
-    @Test("pruning keeps every event that could still be sent again, so a retry stays a duplicate")
-    func pruneKeepsRetriableEvents() async throws {
-        try await TemporaryStore.with { temporary in
+    @Test("pruning keeps every event that could still be sent again, so a retry stays a duplicate", arguments: StoreBackend.allCases)
+    func pruneKeepsRetriableEvents(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let store = temporary.store
             let late = event("may-1", "mailing-emails", 4, at: Fixtures.date("2026-05-03T00:00:00Z"))

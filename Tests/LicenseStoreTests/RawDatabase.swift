@@ -1,31 +1,66 @@
 import Foundation
 import GRDB
+@testable import LicenseStore
 import LicenseTestSupport
 
-/// The store's SQLite file opened a second time, as someone with file access would: plain SQL, no seals.
+/// The store's database opened a second time, as someone with database access would: plain SQL, no seals.
+///
+/// Statements are written for SQLite with `?` placeholders; on PostgreSQL the placeholders are numbered and the table
+/// `user` is `app_user`.
 struct RawDatabase {
-    let queue: DatabaseQueue
+    private let queue: DatabaseQueue?
+    private let postgres: PostgresLicenseStore?
 
-    init(_ temporary: TemporaryStore) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        queue = try DatabaseQueue(path: temporary.databasePath, configuration: configuration)
+    init(_ temporary: TemporaryStore) async throws {
+        switch temporary.backend {
+        case .sqlite:
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            queue = try DatabaseQueue(path: temporary.databasePath, configuration: configuration)
+            postgres = nil
+        case .postgres:
+            queue = nil
+            postgres = temporary.store as? PostgresLicenseStore
+        }
     }
 
     /// Runs one statement outside the store and returns how many rows it changed.
     @discardableResult
-    func execute(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try queue.write { db in
-            try db.execute(sql: sql, arguments: arguments)
-            return db.changesCount
+    func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> Int {
+        let values = arguments.map { $0?.databaseValue ?? .null }
+        if let queue {
+            return try await queue.write { db in
+                try db.execute(sql: sql, arguments: StatementArguments(values))
+                return db.changesCount
+            }
         }
+        let statement = Self.postgresSQL(sql) + " RETURNING 1"
+        return try await postgresRows(statement, arguments).count
     }
 
-    func int(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    func int(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> Int {
+        let values = arguments.map { $0?.databaseValue ?? .null }
+        if let queue { return try await queue.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values)) ?? 0 } }
+        return try await postgresRows(Self.postgresSQL(sql), arguments).first.flatMap { $0.first.flatMap(Int.fromDatabaseValue) } ?? 0
     }
 
-    func strings(_ sql: String, _ arguments: StatementArguments = []) throws -> [String] {
-        try queue.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+    func strings(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> [String] {
+        let values = arguments.map { $0?.databaseValue ?? .null }
+        if let queue { return try await queue.read { db in try String.fetchAll(db, sql: sql, arguments: StatementArguments(values)) } }
+        return try await postgresRows(Self.postgresSQL(sql), arguments).compactMap { $0.first.flatMap(String.fromDatabaseValue) }
+    }
+
+    /// The rows' values (the statements the tests read with have one column).
+    private func postgresRows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws -> [[DatabaseValue]] {
+        guard let postgres else { throw PostgresTestServerError("no PostgreSQL store") }
+        let values = arguments.map { $0?.databaseValue ?? .null }
+        let rows = try await postgres.write(tenant: nil) { session in
+            try await session.rows(sql, values).map { row in row.columnNames.map { row[$0] as DatabaseValue } }
+        }
+        return rows
+    }
+
+    static func postgresSQL(_ sql: String) -> String {
+        sql.replacingOccurrences(of: #"\b(FROM|UPDATE|INTO|JOIN) user\b"#, with: "$1 app_user", options: .regularExpression)
     }
 }
