@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-@testable import LicenseStore
 import LicenseTestSupport
+
+@testable import LicenseStore
 
 /// The store's database opened a second time, as someone with database access would: plain SQL, no seals.
 ///
@@ -40,13 +41,18 @@ struct RawDatabase {
 
     func int(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> Int {
         let values = arguments.map { $0?.databaseValue ?? .null }
-        if let queue { return try await queue.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values)) ?? 0 } }
-        return try await postgresRows(Self.postgresSQL(sql), arguments).first.flatMap { $0.first.flatMap(Int.fromDatabaseValue) } ?? 0
+        if let queue {
+            return try await queue.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values)) ?? 0 }
+        }
+        return try await postgresRows(Self.postgresSQL(sql), arguments).first.flatMap { $0.first.flatMap(Int.fromDatabaseValue) }
+            ?? 0
     }
 
     func strings(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> [String] {
         let values = arguments.map { $0?.databaseValue ?? .null }
-        if let queue { return try await queue.read { db in try String.fetchAll(db, sql: sql, arguments: StatementArguments(values)) } }
+        if let queue {
+            return try await queue.read { db in try String.fetchAll(db, sql: sql, arguments: StatementArguments(values)) }
+        }
         return try await postgresRows(Self.postgresSQL(sql), arguments).compactMap { $0.first.flatMap(String.fromDatabaseValue) }
     }
 
