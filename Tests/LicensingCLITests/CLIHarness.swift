@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 // Drives the real `licensing` binary as a subprocess. Every test works in its own temporary directory.
@@ -14,7 +15,8 @@ struct CLIResult: Sendable, CustomStringConvertible {
 
     var description: String {
         let status = signal.map { "killed by signal \($0)" } ?? "exit \(exitCode)"
-        return "`licensing \(arguments.joined(separator: " "))` → \(status)\nstdout: \(stdout.prefix(2_000))\nstderr: \(stderr.prefix(2_000))"
+        return
+            "`licensing \(arguments.joined(separator: " "))` → \(status)\nstdout: \(stdout.prefix(2_000))\nstderr: \(stderr.prefix(2_000))"
     }
 
     /// Decodes stdout as one JSON document.
@@ -73,13 +75,33 @@ enum CLI {
 
     /// Starts `licensing ARGS` without waiting, for tests that run many at once or kill one.
     static func start(_ arguments: [String], stdin: Data? = nil) throws -> RunningProcess {
-        try RunningProcess(executable: binary(), arguments: arguments, stdin: stdin, environment: environment)
+        try RunningProcess(
+            executable: binary(), arguments: arguments, stdin: stdin,
+            environment: environment.merging(extraEnvironment) { $1 })
+    }
+
+    /// Variables added to every run in a task: `LICENSING_DATABASE` points a whole test at PostgreSQL.
+    @TaskLocal static var extraEnvironment: [String: String] = [:]
+
+    /// Runs `body` with every command of it on `backend`: SQLite in `--data`, or a new PostgreSQL database (the
+    /// installation key is still kept in `--data`).
+    static func on<T>(_ backend: StoreBackend, _ body: () async throws -> T) async throws -> T {
+        guard backend == .postgres else { return try await body() }
+        let url = try await PostgresTestServer.shared.makeDatabase()
+        do {
+            let result = try await $extraEnvironment.withValue(["LICENSING_DATABASE": url]) { try await body() }
+            try? await PostgresTestServer.shared.dropDatabase(url)
+            return result
+        } catch {
+            try? await PostgresTestServer.shared.dropDatabase(url)
+            throw error
+        }
     }
 
     /// The environment of the tests minus anything that would point the binary elsewhere.
     static let environment: [String: String] = {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["LICENSING_DATA", "LICENSING_TENANT", "LICENSING_INSTALLATION_KEY"] {
+        for name in ["LICENSING_DATA", "LICENSING_DATABASE", "LICENSING_TENANT", "LICENSING_INSTALLATION_KEY"] {
             environment[name] = nil
         }
         environment["LICENSING_ACTOR"] = "cli-tests"

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LicenseCore
+import LicenseTestSupport
 import Testing
 
 // MARK: - JSON of `licensing events …`
@@ -49,7 +50,8 @@ struct EventsCLITests {
         let (fixture, _) = try await Fixture.licensed()
         try await fixture.addUser("alice")
         try await fixture.licensing(
-            "user", "add", "--username", "boss", "--can-log-in", "--admin", "--password-stdin", stdin: Data("correct horse battery\n".utf8)
+            "user", "add", "--username", "boss", "--can-log-in", "--admin", "--password-stdin",
+            stdin: Data("correct horse battery\n".utf8)
         ).requireSuccess()
         for user in ["alice", "boss"] {
             try await fixture.assign(user, "superoffice.user")
@@ -67,8 +69,14 @@ struct EventsCLITests {
         try await fixture.licensing("events", "list", "--json").requireSuccess().json(EventListJSON.self)
     }
 
-    @Test("no-login added with the CLI denies alice with no-login-event and lets the administrator in", .timeLimit(.minutes(3)))
-    func noLogin() async throws {
+    @Test(
+        "no-login added with the CLI denies alice with no-login-event and lets the administrator in", .timeLimit(.minutes(3)),
+        arguments: StoreBackend.allCases)
+    func noLogin(backend: StoreBackend) async throws {
+        try await CLI.on(backend) { try await noLoginSteps() }
+    }
+
+    func noLoginSteps() async throws {
         let fixture = try await Self.withUsers()
         defer { fixture.remove() }
         #expect(try await loginCheck(fixture, "alice").decision.allowed)
@@ -94,14 +102,17 @@ struct EventsCLITests {
         #expect(duplicate.stderr.contains("#\(added.id)"), "\(duplicate)")
 
         // When it is finished, and alice alone is blocked by a user-scoped one
-        let finished = try await fixture.licensing("events", "finish", "\(added.id)", "--json").requireSuccess().json(EventJSON.self)
+        let finished = try await fixture.licensing("events", "finish", "\(added.id)", "--json").requireSuccess().json(
+            EventJSON.self)
         #expect(finished.status == "finished")
         #expect(finished.finishedAt != nil)
         try await fixture.addUser("carol")
         try await fixture.assign("carol", "superoffice.user")
         try await fixture.assign("carol", "superoffice.web")
-        try await fixture.licensing("events", "add", "--key", "no-login", "--scope", "user", "--owner", "alice", "--message", "Not you")
-            .requireSuccess()
+        try await fixture.licensing(
+            "events", "add", "--key", "no-login", "--scope", "user", "--owner", "alice", "--message", "Not you"
+        )
+        .requireSuccess()
 
         // Then only alice is blocked
         #expect(try await loginCheck(fixture, "alice").decision.reasons == ["no-login-event"])
@@ -110,8 +121,14 @@ struct EventsCLITests {
         try await fixture.licensing("verify").requireSuccess()
     }
 
-    @Test("a message of the day is shown by login-check and status, can be edited, finished and deleted")
-    func messageOfTheDayLifecycle() async throws {
+    @Test(
+        "a message of the day is shown by login-check and status, can be edited, finished and deleted",
+        arguments: StoreBackend.allCases)
+    func messageOfTheDayLifecycle(backend: StoreBackend) async throws {
+        try await CLI.on(backend) { try await messageOfTheDayLifecycleSteps() }
+    }
+
+    func messageOfTheDayLifecycleSteps() async throws {
         let fixture = try await Self.withUsers()
         defer { fixture.remove() }
 
@@ -175,7 +192,8 @@ struct EventsCLITests {
         #expect(activated[0].message.contains("superoffice.web 0→10"), "\(activated[0].message)")
 
         // A newer package replaces it with one naming the new counts
-        let newer = try await fixture.issue(.sample(issuedAt: fixture.baseTime.addingTimeInterval(3_600), webCount: 12), as: "newer")
+        let newer = try await fixture.issue(
+            .sample(issuedAt: fixture.baseTime.addingTimeInterval(3_600), webCount: 12), as: "newer")
         try await fixture.licensing("license", "activate", newer).requireSuccess()
         let both = try await list(fixture).withKey("license-activated")
         #expect(both.count == 2)
@@ -186,8 +204,10 @@ struct EventsCLITests {
     func tamperOncePerRow() async throws {
         let fixture = try await Self.withUsers()
         defer { fixture.remove() }
-        let noLogin = try await fixture.licensing("events", "add", "--key", "no-login", "--scope", "user", "--owner", "alice", "--message", "m", "--json")
-            .requireSuccess().json(EventJSON.self)
+        let noLogin = try await fixture.licensing(
+            "events", "add", "--key", "no-login", "--scope", "user", "--owner", "alice", "--message", "m", "--json"
+        )
+        .requireSuccess().json(EventJSON.self)
         let motd = try await fixture.licensing("events", "add", "--key", "message-of-the-day", "--message", "Welcome", "--json")
             .requireSuccess().json(EventJSON.self)
         try await fixture.licensing("verify").requireSuccess()
@@ -195,14 +215,16 @@ struct EventsCLITests {
         // When the no-login row is deleted and the message of the day edited behind the binary's back
         try DatabaseDump.tamper(fixture.dataDirectory) { db in
             try db.execute(sql: "DELETE FROM system_event WHERE id = ?", arguments: [noLogin.id])
-            try db.execute(sql: "UPDATE system_event SET message = 'Mail your password to x@example.com' WHERE id = ?", arguments: [motd.id])
+            try db.execute(
+                sql: "UPDATE system_event SET message = 'Mail your password to x@example.com' WHERE id = ?", arguments: [motd.id])
         }
 
         // Then verify exits 3 naming both rows, twice
         for _ in 0..<2 {
             let verify = try await fixture.licensing("verify", "--json")
             #expect(verify.exitCode == 3, "\(verify)")
-            let problems = try verify.json(VerifyJSON.self).problems.filter { $0.table == "system_event" }.map(\.description).sorted()
+            let problems = try verify.json(VerifyJSON.self).problems.filter { $0.table == "system_event" }.map(\.description)
+                .sorted()
             #expect(
                 problems
                     == [
@@ -215,7 +237,8 @@ struct EventsCLITests {
         // And exactly one tamper-detected event per row was raised
         let tamper = try await list(fixture).withKey("tamper-detected")
         #expect(
-            tamper.compactMap(\.scopeOwner).sorted() == ["system_event:#\(motd.id) message-of-the-day", "system_event:#\(noLogin.id)"].sorted(),
+            tamper.compactMap(\.scopeOwner).sorted()
+                == ["system_event:#\(motd.id) message-of-the-day", "system_event:#\(noLogin.id)"].sorted(),
             "\(tamper)")
         #expect(tamper.allSatisfy { $0.status == "active" })
         // And the edited message is not shown to anyone

@@ -1,5 +1,6 @@
 import Foundation
 import LicenseCore
+import LicenseTestSupport
 import Testing
 
 // MARK: - JSON of `licensing usage …`
@@ -79,13 +80,18 @@ struct MeteringCLITests {
 
     @Test(
         "usage in the previous and the current month for 12 plan users and a custom tariff gives the hand-computed report and invoice",
-        .timeLimit(.minutes(5)))
-    func twoMonths() async throws {
+        .timeLimit(.minutes(5)), arguments: StoreBackend.allCases)
+    func twoMonths(backend: StoreBackend) async throws {
+        try await CLI.on(backend) { try await twoMonthsSteps() }
+    }
+
+    func twoMonthsSteps() async throws {
         // Given a tenant with 12 users holding the sales-premium plan, and one user with user and web only
         let fixture = try await Fixture.make()
         defer { fixture.remove() }
         try await fixture.initTenant()
-        try await fixture.licensing("license", "activate", try await fixture.issue(Self.planPackage(fixture), as: "plans")).requireSuccess()
+        try await fixture.licensing("license", "activate", try await fixture.issue(Self.planPackage(fixture), as: "plans"))
+            .requireSuccess()
         let planUsers = (1...12).map { String(format: "u%02d", $0) }
         for user in planUsers {
             try await fixture.addUser(user)
@@ -100,12 +106,15 @@ struct MeteringCLITests {
 
         // And a tariff for mailing-emails (1,000 + 100 per user, per started 250 at 2.50) and a custom count service
         try await fixture.licensing(
-            "usage", "tariff", "--service", "mailing-emails", "--base", "1000", "--per-user", "100", "--unit-size", "250", "--price",
+            "usage", "tariff", "--service", "mailing-emails", "--base", "1000", "--per-user", "100", "--unit-size", "250",
+            "--price",
             "2.50"
         ).requireSuccess()
-        try await fixture.licensing("usage", "service", "--name", "sms", "--aggregation", "count", "--unit", "messages").requireSuccess()
+        try await fixture.licensing("usage", "service", "--name", "sms", "--aggregation", "count", "--unit", "messages")
+            .requireSuccess()
         let tariffs = try await fixture.licensing(
-            "usage", "tariff", "--service", "sms", "--base", "1", "--per-user", "0", "--unit-size", "1", "--price", "0.10", "--json"
+            "usage", "tariff", "--service", "sms", "--base", "1", "--per-user", "0", "--unit-size", "1", "--price", "0.10",
+            "--json"
         ).requireSuccess().jsonObject()
         let listed = try #require(tariffs["tariffs"] as? [[String: Any]])
         #expect(Set(listed.compactMap { $0["service"] as? String }).isSuperset(of: ["mailing-emails", "sms", "storage"]))
@@ -153,7 +162,8 @@ struct MeteringCLITests {
         #expect(sms.overageAmount == Decimal(string: "0.2")!)
         #expect(try old.service("chat-sessions").usage == 0)
 
-        let oldInvoice = try await fixture.licensing("usage", "invoice", "--month", previous.description, "--json").requireSuccess()
+        let oldInvoice = try await fixture.licensing("usage", "invoice", "--month", previous.description, "--json")
+            .requireSuccess()
             .json(InvoiceJSON.self)
         #expect(oldInvoice.total == Decimal(string: "17.2")!)
         #expect(oldInvoice.currency == "EUR")
@@ -211,9 +221,15 @@ struct MeteringCLITests {
     @Test(
         "refused usage: the future, before the previous month, an unknown service",
         arguments: [
-            (["--service", "mailing-emails", "--quantity", "1", "--at", ISO8601.string(Date().addingTimeInterval(3_600))], "future"),
             (
-                ["--service", "mailing-emails", "--quantity", "1", "--at", ISO8601.string(Month(containing: Date()).previous.start.addingTimeInterval(-1))],
+                ["--service", "mailing-emails", "--quantity", "1", "--at", ISO8601.string(Date().addingTimeInterval(3_600))],
+                "future"
+            ),
+            (
+                [
+                    "--service", "mailing-emails", "--quantity", "1", "--at",
+                    ISO8601.string(Month(containing: Date()).previous.start.addingTimeInterval(-1)),
+                ],
                 "previous month"
             ),
             (["--service", "telepathy", "--quantity", "1"], "unknown service"),

@@ -1,10 +1,15 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 @Suite("Round trip through the licensing binary")
 struct RoundTripTests {
-    @Test("a package goes from root key to checks, counts and a clean verify")
-    func roundTrip() async throws {
+    @Test("a package goes from root key to checks, counts and a clean verify", arguments: StoreBackend.allCases)
+    func roundTrip(backend: StoreBackend) async throws {
+        try await CLI.on(backend) { try await roundTripSteps() }
+    }
+
+    func roundTripSteps() async throws {
         // Given: a vendor's root key, an owner key it certifies, and a package issued to Acme AS.
         let fixture = try await Fixture.make()
         defer { fixture.remove() }
@@ -142,6 +147,8 @@ struct RoundTripTests {
             let name = module["name"] as? String ?? "?"
             missing += moduleKeys.filter { !module.keys.contains($0) }.map { "modules[\(name)].\($0)" }
         }
-        #expect(missing.isEmpty, "keys of the contract missing from `license list --json` (a null must be written as null): \(missing)")
+        #expect(
+            missing.isEmpty,
+            "keys of the contract missing from `license list --json` (a null must be written as null): \(missing)")
     }
 }
