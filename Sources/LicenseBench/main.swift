@@ -9,13 +9,15 @@ import LicenseStore
 //   licensing-bench --only check,activate,verify,snapshot,verify-1m   just those scenarios
 //                                    (verify and verify-1m include the per-row parts of a seal check)
 //   licensing-bench --runs N         timed repetitions of each store scenario (default 5, quick 3)
+//   licensing-bench --only backends  assignment writes and checks on SQLite and, with LICENSING_BENCH_POSTGRES_URL,
+//                                    on PostgreSQL side by side (scripts/bench-backends starts a PostgreSQL)
 
 struct Options {
     var quick = false
     var only: Set<String> = []
     var runs: Int?
 
-    static let scenarios: Set<String> = ["check", "activate", "verify", "snapshot", "verify-1m"]
+    static let scenarios: Set<String> = ["check", "activate", "verify", "snapshot", "verify-1m", "backends"]
 
     func wants(_ scenario: String) -> Bool { only.isEmpty || only.contains(scenario) }
 
@@ -212,6 +214,19 @@ if options.wants("activate") || options.wants("verify") || options.wants("snapsh
                 "verify, \(Format.count(bench.assignmentCount)) assignments", verifies, rows: bench.assignmentCount,
                 goal: "(info)", goalNs: nil))
     }
+}
+
+// MARK: - Backends side by side (issue 6)
+
+if options.wants("backends") {
+    var config = BackendBench.Config()
+    if quick {
+        config.users = 500
+        config.writes = 1_000
+        config.checks = 200_000
+    }
+    let url = ProcessInfo.processInfo.environment["LICENSING_BENCH_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    for row in try await BackendBench.run(config, postgresURL: url, fixtures: fixtures) { table.add(row) }
 }
 
 // MARK: - c. verify of largeUsers × 20 assignments
