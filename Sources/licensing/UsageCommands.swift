@@ -16,12 +16,12 @@ struct UsageCommand: AsyncParsableCommand {
         return try Month(parsing: text)
     }
 
-    static func report(_ store: SQLiteLicenseStore, tenant: String, month: Month) async throws -> UsageReport {
+    static func report(_ store: any LicenseStoring, tenant: String, month: Month) async throws -> UsageReport {
         let snapshot = try await store.loadSnapshot(tenant: tenant)
         return MeteringRule.report(
             month: month, services: try await store.services(tenant: tenant), tariffs: try await store.tariffs(tenant: tenant),
             aggregates: try await store.usageAggregates(tenant: tenant, month: month),
-            currentUsers: snapshot.userCounts(activeOnly: false).plans.inUse, now: Date())
+            userCounts: snapshot.userCounts(activeOnly: false), now: Date())
     }
 
     struct Record: AsyncParsableCommand {
@@ -39,7 +39,8 @@ struct UsageCommand: AsyncParsableCommand {
                 let eventID = id ?? Base64URL.encode(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
                 let sqlite = try store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let users = try await sqlite.loadSnapshot(tenant: tenant).userCounts(activeOnly: false).plans.inUse
+                let users = MeteringRule.allowanceUsers(
+                    try await sqlite.loadSnapshot(tenant: tenant).userCounts(activeOnly: false))
                 let event = UsageEvent(
                     id: eventID, service: service, quantity: quantity, occurredAt: occurredAt, subject: subject)
                 do {

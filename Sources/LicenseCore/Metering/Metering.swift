@@ -17,8 +17,43 @@ public struct Month: Hashable, Comparable, Sendable, Codable, CustomStringConver
     }
 
     public init(containing date: Date) {
+        // Arithmetic on the seconds since 1970 (ingestion computes one month per event; Calendar is slow), within
+        // years where the proleptic Gregorian calendar and Foundation's agree; Calendar elsewhere.
+        let seconds = date.timeIntervalSince1970
+        if seconds >= Self.arithmeticRange.lowerBound, seconds < Self.arithmeticRange.upperBound {
+            let whole = Int(seconds.rounded(.down))
+            let civil = Self.civil(days: whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400)
+            self.init(year: civil.year, month: civil.month)
+            return
+        }
         let parts = Self.calendar.dateComponents([.year, .month], from: date)
         self.init(year: parts.year!, month: parts.month!)
+    }
+
+    /// 1900-01-01T00:00:00Z ..< 10000-01-01T00:00:00Z in seconds since 1970.
+    static let arithmeticRange: Range<TimeInterval> = -2_208_988_800..<253_402_300_800
+
+    /// The year and month of a day counted from 1970-01-01 (H. Hinnant's `civil_from_days`, proleptic Gregorian).
+    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     public init(parsing text: String) throws(LicenseInputError) {
@@ -32,7 +67,10 @@ public struct Month: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public var start: Date { Self.calendar.date(from: DateComponents(year: year, month: month, day: 1))! }
     public var next: Month { month == 12 ? Month(year: year + 1, month: 1) : Month(year: year, month: month + 1) }
     public var previous: Month { month == 1 ? Month(year: year - 1, month: 12) : Month(year: year, month: month - 1) }
-    public var description: String { String(format: "%04d-%02d", year, month) }
+    public var description: String {
+        guard (1000...9999).contains(year), (1...12).contains(month) else { return String(format: "%04d-%02d", year, month) }
+        return String(year) + (month < 10 ? "-0" : "-") + String(month)
+    }
 
     public static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 
@@ -233,12 +271,10 @@ public enum MeteringRule {
             ]
         }
         let oldest = Month(containing: now).previous.start
-        var seen: Set<String> = []
         for (index, event) in events.enumerated() {
             func bad(_ reason: String) { problems.append(BatchProblem(index: index, reason: reason)) }
-            guard !event.id.isEmpty, event.id.count <= 128,
-                event.id.unicodeScalars.allSatisfy({ $0.isASCII && !CharacterSet.controlCharacters.contains($0) })
-            else {
+            // Printable ASCII is 0x20...0x7E; for such a string bytes and characters count the same.
+            guard (1...128).contains(event.id.utf8.count), event.id.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
                 bad("id must be 1–128 printable ASCII characters")
                 continue
             }
@@ -259,13 +295,13 @@ public enum MeteringRule {
                 continue
             }
             if service.aggregation == .unique {
-                guard let subject = event.subject, !subject.isEmpty, subject.count <= 256 else {
+                // Characters never outnumber bytes: count them only when the bytes are over the limit.
+                guard let subject = event.subject, !subject.isEmpty, subject.utf8.count <= 256 || subject.count <= 256 else {
                     bad("a '\(service.name)' event needs a subject (1–256 characters)")
                     continue
                 }
             }
-            // Repeated within the batch: idempotent like a repeat across batches, but counted once.
-            if !seen.insert(event.id).inserted { continue }
+            // An id repeated within the batch is no problem: like a repeat across batches, the store counts it once.
         }
         return problems
     }
@@ -301,6 +337,20 @@ public enum MeteringRule {
             let limit = Double(allowance) * Double(threshold) / 100
             return Double(before) < limit && Double(after) >= limit
         }
+    }
+
+    /// The users a month's allowances grow with: the plan seats in use (DESIGN §7, counting method 2), because user
+    /// plans are what customers pay for and each plan seat is one user who can use the product.
+    public static func allowanceUsers(_ counts: UserCounts) -> Int { counts.plans.inUse }
+
+    /// The month's report from the tenant's user counts now (see `allowanceUsers`), as the server and the CLI show it.
+    public static func report(
+        month: Month, services: [MeteredService], tariffs: [String: Tariff], aggregates: [String: (value: Int64, users: Int)],
+        userCounts: UserCounts, now: Date
+    ) -> UsageReport {
+        report(
+            month: month, services: services, tariffs: tariffs, aggregates: aggregates,
+            currentUsers: allowanceUsers(userCounts), now: now)
     }
 
     /// The month's report; the running month uses `currentUsers`, a past month the users recorded with its last event.

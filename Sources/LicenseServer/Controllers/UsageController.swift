@@ -7,6 +7,7 @@ import LicenseStore
 struct UsageController {
     let store: any LicenseStoring
     let snapshots: SnapshotCache
+    let allowanceUsers = AllowanceUsersCache()
 
     struct Batch: Decodable {
         var events: [UsageEvent]
@@ -25,9 +26,6 @@ struct UsageController {
         var currency: String
     }
 
-    /// Allowances grow with the plan seats in use: user plans are what customers pay for.
-    static func users(_ snapshot: TenantSnapshot) -> Int { snapshot.userCounts(activeOnly: false).plans.inUse }
-
     static func month(_ request: Request) throws -> Month {
         guard let text = request.uri.queryParameters["month"] else { return Month(containing: Date()) }
         do { return try Month(parsing: String(text)) } catch { throw APIError.invalid(error.description) }
@@ -37,18 +35,28 @@ struct UsageController {
         let snapshot = try await snapshots.snapshot(tenant)
         return MeteringRule.report(
             month: month, services: try await store.services(tenant: tenant), tariffs: try await store.tariffs(tenant: tenant),
-            aggregates: try await store.usageAggregates(tenant: tenant, month: month), currentUsers: Self.users(snapshot),
-            now: Date())
+            aggregates: try await store.usageAggregates(tenant: tenant, month: month),
+            userCounts: snapshot.userCounts(activeOnly: false), now: Date())
+    }
+
+    /// The events of a batch body: its plain form read directly (`UsageBatchJSON`), anything else by the JSON decoder,
+    /// which gives every malformed body its usual error.
+    static func events(_ request: Request, context: LicenseRequestContext) async throws -> [UsageEvent] {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        if let events = body.withUnsafeReadableBytes({ UsageBatchJSON.events($0) }) { return events }
+        return try await request.decodeJSON(Batch.self, context: context).events
     }
 
     func register(on group: RouterGroup<LicenseRequestContext>) {
         group.post("usage/events") { request, context in
             try context.require(.report)
             let tenant = try context.tenant()
-            let batch = try await request.decodeJSON(Batch.self, context: context)
-            let users = Self.users(try await snapshots.snapshot(tenant))
+            let events = try await Self.events(request, context: context)
+            let now = Date()
+            let users = allowanceUsers.users(tenant, snapshot: try await snapshots.snapshot(tenant), now: now)
             do {
-                let result = try await store.ingestUsage(tenant: tenant, batch.events, users: users, now: Date())
+                let result = try await store.ingestUsage(tenant: tenant, events, users: users, now: now)
                 if !result.thresholdEvents.isEmpty { snapshots.invalidate(tenant) }
                 return try JSONResponse.make(result)
             } catch let rejected as UsageBatchRejected {
@@ -82,5 +90,40 @@ struct UsageController {
             try await store.setTariff(tenant: tenant, tariff, actor: context.actor, now: Date())
             return try JSONResponse.make(tariff)
         }
+    }
+}
+
+/// The allowance users (`MeteringRule.allowanceUsers`) of each tenant's current snapshot, counted once per snapshot:
+/// counting walks every user's assignments, too much for every batch. A count holds while no owner's grant date
+/// passes, the one way the clock changes it.
+final class AllowanceUsersCache: @unchecked Sendable {
+    private struct Entry {
+        let snapshot: TenantSnapshot
+        let users: Int
+        let holds: Range<Date>
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    func users(_ tenant: String, snapshot: TenantSnapshot, now: Date) -> Int {
+        if let entry = lock.withLock({ entries[tenant] }), entry.snapshot === snapshot, entry.holds.contains(now) {
+            return entry.users
+        }
+        let users = MeteringRule.allowanceUsers(snapshot.userCounts(activeOnly: false, now: now))
+        let entry = Entry(snapshot: snapshot, users: users, holds: Self.interval(owners: snapshot.state.owners, around: now))
+        lock.withLock { entries[tenant] = entry }
+        return users
+    }
+
+    /// The moments around `now` in which every owner grants as it does at `now`.
+    static func interval(owners: [String: OwnerLicense], around now: Date) -> Range<Date> {
+        var lower = Date.distantPast
+        var upper = Date.distantFuture
+        for owner in owners.values {
+            guard let end = owner.header.dates.grantsUntil else { continue }
+            if end <= now { lower = max(lower, end) } else { upper = min(upper, end) }
+        }
+        return lower..<upper
     }
 }
