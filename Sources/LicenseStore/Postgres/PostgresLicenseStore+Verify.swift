@@ -15,7 +15,7 @@ extension PostgresLicenseStore {
         if !isIntact {
             problems.append(IntegrityProblem(table: "tenant", key: tenant, problem: "seal does not match the row (edited)"))
         }
-        for rows in try await loadOwnerRows(session, tenant: tenantValue) {
+        for rows in try await loadOwnerRows(session, tenant: tenantValue, withPackage: true) {
             let owner = rows.record.header.owner
             if let problem = rows.check.ownerProblem {
                 problems.append(IntegrityProblem(table: "license_owner", key: owner, problem: problem))

@@ -18,6 +18,11 @@ public final class PostgresLicenseStore: LicenseStoring {
     let requestTimeout: Duration
     public let changeFeed: AsyncStream<StoreChange>?
     private let background: [Task<Void, Never>]
+    /// A tenant's writers on this node queue here before they take a connection.
+    private let gates = TenantGates()
+    /// Open while the database is known to be unreachable: requests fail at once instead of each waiting out the
+    /// timeout; a probe closes it when the database answers again.
+    private let outage = Outage()
 
     static let channel = "licensing_changes"
 
@@ -62,6 +67,7 @@ public final class PostgresLicenseStore: LicenseStoring {
 
     /// Stops the change feed and closes the pool.
     public func shutdown() async {
+        outage.stop()
         for task in background.reversed() {
             task.cancel()
             await task.value
@@ -102,7 +108,9 @@ public final class PostgresLicenseStore: LicenseStoring {
     func write<T: Sendable>(
         tenant: String?, timeout: Duration? = nil, _ body: @escaping @Sendable (PostgresSession) async throws -> T
     ) async throws -> T {
-        try await transaction(begin: "BEGIN", timeout: timeout) { session in
+        if let tenant { await gates.enter(tenant) }
+        defer { if let tenant { gates.leave(tenant) } }
+        return try await transaction(begin: "BEGIN", timeout: timeout) { session in
             if let tenant {
                 guard
                     try await session.execute("SELECT 1 FROM tenant_head WHERE tenant_id = ? FOR UPDATE", [tenant]) == 1
@@ -125,8 +133,23 @@ public final class PostgresLicenseStore: LicenseStoring {
         begin: String, timeout: Duration?, _ body: @escaping @Sendable (PostgresSession) async throws -> T
     ) async throws -> T {
         let logger = self.logger
+        if let message = outage.message { throw StoreUnavailable(message) }
         let leased = Flag()
-        return try await withDeadlines(connect: requestTimeout, finish: timeout ?? requestTimeout, leased: leased) {
+        do {
+            return try await runTransaction(begin: begin, timeout: timeout, leased: leased, logger: logger, body)
+        } catch let error as StoreUnavailable {
+            outage.begin(error.message) { [client, requestTimeout] in
+                try await Self.probe(client: client, timeout: requestTimeout)
+            }
+            throw error
+        }
+    }
+
+    private func runTransaction<T: Sendable>(
+        begin: String, timeout: Duration?, leased: Flag, logger: Logger,
+        _ body: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
+        try await withDeadlines(connect: requestTimeout, finish: timeout ?? requestTimeout, leased: leased) {
             [client] in
             try await client.withConnection { connection in
                 leased.set()
@@ -145,6 +168,21 @@ public final class PostgresLicenseStore: LicenseStoring {
                     throw error
                 }
             }
+        }
+    }
+
+    /// One `SELECT 1` within `timeout`.
+    private static func probe(client: PostgresClient, timeout: Duration) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                _ = try await client.withConnection { try await $0.query("SELECT 1", logger: Logger(label: "probe")) }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw StoreUnavailable("probe timed out")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
         }
     }
 
@@ -275,12 +313,15 @@ public final class PostgresLicenseStore: LicenseStoring {
         var check: OwnerRowCheck
     }
 
+    /// The owners' rows and their module rows, checked. The stored package file (large) is read only `withPackage`.
     func loadOwnerRows(
-        _ session: PostgresSession, tenant: Tenant, only owner: String? = nil, lock: Bool = false
-    )
-        async throws -> [OwnerRows]
-    {
-        var sql = "SELECT * FROM license_owner WHERE tenant_id = ?"
+        _ session: PostgresSession, tenant: Tenant, only owner: String? = nil, lock: Bool = false, withPackage: Bool = false
+    ) async throws -> [OwnerRows] {
+        var sql =
+            "SELECT tenant_id, owner_name, description, license_url, deployment_type, product_type, extra_flags, "
+            + "extra_info, issued_at, expires_at, grace_until, maintenance_until, admin_warning_at, next_check_at, "
+            + "owner_certificate, package_signature, activated_at, "
+            + (withPackage ? "raw_package" : "'' AS raw_package") + " FROM license_owner WHERE tenant_id = ?"
         var arguments: SQLArguments = [tenant.id]
         if let owner {
             sql += " AND owner_name = ?"
@@ -538,6 +579,71 @@ public final class PostgresLicenseStore: LicenseStoring {
                 "SELECT * FROM audit_entry WHERE tenant_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?",
                 [tenant, before ?? Int64.max, Int64(max(1, min(limit, 1_000)))]
             ).map(\.entry)
+        }
+    }
+}
+
+/// An async lock per tenant: writers of one tenant take turns in arrival order.
+final class TenantGates: @unchecked Sendable {
+    private let lock = NSLock()
+    private var queues: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var busy: Set<String> = []
+
+    func enter(_ tenant: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let admitted = lock.withLock {
+                if busy.insert(tenant).inserted { return true }
+                queues[tenant, default: []].append(continuation)
+                return false
+            }
+            if admitted { continuation.resume() }
+        }
+    }
+
+    func leave(_ tenant: String) {
+        let next = lock.withLock { () -> CheckedContinuation<Void, Never>? in
+            guard var waiting = queues[tenant], !waiting.isEmpty else {
+                busy.remove(tenant)
+                queues[tenant] = nil
+                return nil
+            }
+            let first = waiting.removeFirst()
+            queues[tenant] = waiting
+            return first
+        }
+        next?.resume()
+    }
+}
+
+/// The database is known to be unreachable; one probe at a time checks every half second whether it is back.
+final class Outage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: String?
+    private var probing = false
+    private var stopped = false
+
+    /// Ends the probing (the store shuts down).
+    func stop() { lock.withLock { stopped = true } }
+
+    var message: String? { lock.withLock { current } }
+
+    func begin(_ message: String, probe: @escaping @Sendable () async throws -> Void) {
+        let start = lock.withLock { () -> Bool in
+            current = message
+            if probing { return false }
+            probing = true
+            return true
+        }
+        guard start else { return }
+        Task {
+            while !lock.withLock({ stopped }) {
+                try? await Task.sleep(for: .milliseconds(500))
+                if (try? await probe()) != nil { break }
+            }
+            lock.withLock {
+                current = nil
+                probing = false
+            }
         }
     }
 }
