@@ -37,7 +37,7 @@ struct UsageCommand: AsyncParsableCommand {
             try await guarded {
                 let occurredAt = try EventsCommand.parseDate(at) ?? Date()
                 let eventID = id ?? Base64URL.encode(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let users = MeteringRule.allowanceUsers(
                     try await sqlite.loadSnapshot(tenant: tenant).userCounts(activeOnly: false))
@@ -64,7 +64,7 @@ struct UsageCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let report = try await UsageCommand.report(sqlite, tenant: tenant, month: try UsageCommand.month(month))
                 if store.json { return Output.json(report) }
@@ -85,7 +85,7 @@ struct UsageCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let m = try UsageCommand.month(month)
                 let report = try await UsageCommand.report(sqlite, tenant: tenant, month: m)
@@ -116,7 +116,7 @@ struct UsageCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 if let service {
                     guard var tariff = try await sqlite.tariffs(tenant: tenant)[service] else {
@@ -150,7 +150,7 @@ struct UsageCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 try await sqlite.defineService(
                     tenant: tenant, MeteredService(name: name, aggregation: aggregation, unit: unit), actor: cliActor, now: Date()
@@ -168,7 +168,7 @@ struct UsageCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await guarded {
-                let sqlite = try store.openStore()
+                let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let removed = try await sqlite.pruneUsage(tenant: tenant, keepMonths: keepMonths, now: Date())
                 if store.json { Output.json(["removed": removed]) } else { Output.line("removed \(removed) raw usage events") }

@@ -173,16 +173,11 @@ public final class PostgresLicenseStore: LicenseStoring {
 
     /// One `SELECT 1` within `timeout`.
     private static func probe(client: PostgresClient, timeout: Duration) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                _ = try await client.withConnection { try await $0.query("SELECT 1", logger: Logger(label: "probe")) }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw StoreUnavailable("probe timed out")
-            }
-            defer { group.cancelAll() }
-            try await group.next()
+        try await race {
+            _ = try await client.withConnection { try await $0.query("SELECT 1", logger: Logger(label: "licensing.probe")) }
+        } deadline: {
+            try await Task.sleep(for: timeout)
+            return StoreUnavailable("probe timed out")
         }
     }
 
@@ -191,30 +186,43 @@ public final class PostgresLicenseStore: LicenseStoring {
     private func withDeadlines<T: Sendable>(
         connect: Duration, finish: Duration, leased: Flag, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: connect)
-                    guard leased.isSet else {
-                        throw StoreUnavailable("no database connection within \(connect.seconds) s")
+        try await Self.race(body) {
+            try await Task.sleep(for: connect)
+            guard leased.isSet else { return StoreUnavailable("no database connection within \(connect.seconds) s") }
+            if finish > connect { try await Task.sleep(for: finish - connect) }
+            return StoreUnavailable("the database did not finish within \(finish.seconds) s")
+        }
+    }
+
+    /// The answer of `body`, or the error `deadline` returns first. The loser is cancelled and not waited for: a
+    /// connection lease or a query that ignores cancellation must not hold the caller past its deadline.
+    static func race<T: Sendable>(
+        _ body: @escaping @Sendable () async throws -> T,
+        deadline: @escaping @Sendable () async throws -> StoreUnavailable
+    ) async throws -> T {
+        let outcome = RaceOutcome<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.install(continuation)
+            let work = Task {
+                do {
+                    outcome.resolve(.success(try await body()))
+                } catch let error as PSQLError {
+                    switch error.code {
+                    case .server, .queryCancelled, .tooManyParameters, .invalidCommandTag:
+                        outcome.resolve(.failure(error))
+                    default:
+                        outcome.resolve(.failure(StoreUnavailable("the database is unreachable (\(error.code))")))
                     }
-                    if finish > connect { try await Task.sleep(for: finish - connect) }
-                    throw StoreUnavailable("the database did not finish within \(finish.seconds) s")
+                } catch {
+                    outcome.resolve(.failure(error))
                 }
-                defer { group.cancelAll() }
-                while let result = try await group.next() {
-                    if let result { return result }
-                }
-                throw StoreUnavailable("the database request ended without an answer")
             }
-        } catch let error as PSQLError {
-            switch error.code {
-            case .server, .queryCancelled, .tooManyParameters, .invalidCommandTag:
-                throw error
-            default:
-                throw StoreUnavailable("the database is unreachable (\(error.code))")
+            let timer = Task {
+                guard let error = try? await deadline() else { return }
+                outcome.resolve(.failure(error))
+                work.cancel()
             }
+            outcome.onResolve { timer.cancel() }
         }
     }
 
@@ -462,7 +470,7 @@ public final class PostgresLicenseStore: LicenseStoring {
     // MARK: - Snapshot
 
     public func loadSnapshot(tenant: String) async throws -> TenantSnapshot {
-        try await read(timeout: .seconds(600)) { session in
+        try await read(timeout: .seconds(120)) { session in
             let (tenantValue, isIntact) = try await self.loadTenant(session, tenant)
             let version =
                 try await session.scalar(Int64.self, "SELECT version FROM tenant_head WHERE tenant_id = ?", [tenant]) ?? 0
@@ -580,6 +588,42 @@ public final class PostgresLicenseStore: LicenseStoring {
                 [tenant, before ?? Int64.max, Int64(max(1, min(limit, 1_000)))]
             ).map(\.entry)
         }
+    }
+}
+
+/// The first of two outcomes, delivered once.
+final class RaceOutcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var result: Result<T, any Error>?
+    private var cleanup: (@Sendable () -> Void)?
+
+    func install(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    /// Runs `action` once resolved (at once when already resolved).
+    func onResolve(_ action: @escaping @Sendable () -> Void) {
+        let now = lock.withLock { () -> Bool in
+            if result != nil { return true }
+            cleanup = action
+            return false
+        }
+        if now { action() }
+    }
+
+    func resolve(_ outcome: Result<T, any Error>) {
+        let (continuation, cleanup) = lock.withLock { () -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            guard result == nil else { return (nil, nil) }
+            result = outcome
+            defer {
+                self.continuation = nil
+                self.cleanup = nil
+            }
+            return (self.continuation, self.cleanup)
+        }
+        continuation?.resume(with: outcome)
+        cleanup?()
     }
 }
 

@@ -25,7 +25,7 @@ struct AdminConsumptionController {
             }
             let snapshot = try await ui.snapshots.snapshot(tenant)
             // Allowances grow with the plan seats in use, as in the API (UsageController).
-            let users = snapshot.userCounts(activeOnly: false).plans.inUse
+            let users = MeteringRule.allowanceUsers(snapshot.userCounts(activeOnly: false))
             let services = try await ui.store.services(tenant: tenant)
             let tariffs = try await ui.store.tariffs(tenant: tenant)
             var reports: [Month: UsageReport] = [:]
