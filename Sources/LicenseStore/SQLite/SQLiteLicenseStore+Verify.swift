@@ -27,18 +27,21 @@ extension SQLiteLicenseStore {
             guard rows.check.ownerProblem != nil else { continue }
             // The stored package file names the rows that should be there: a deleted or inserted row is named too.
             guard let packaged = PackageVerifier.storedPackageModules(raw: rows.record.rawPackage, tenant: tenantValue) else {
-                problems.append(IntegrityProblem(table: "license_owner", key: owner, problem: "the stored package file does not verify"))
+                problems.append(
+                    IntegrityProblem(table: "license_owner", key: owner, problem: "the stored package file does not verify"))
                 continue
             }
             let stored = Set(rows.modules.map(\.module.name))
             let expected = Set(packaged.map(\.module.name))
             for module in expected.subtracting(stored).sorted() {
-                problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row deleted"))
+                problems.append(
+                    IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row deleted"))
             }
             for module in stored.subtracting(expected).sorted() where rows.check.badModules[module] == nil {
                 problems.append(
                     IntegrityProblem(
-                        table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row not in the active package (inserted)"))
+                        table: "module_license", key: "\(owner.lowercased()).\(module)",
+                        problem: "row not in the active package (inserted)"))
             }
         }
         let orphanModules = try Row.fetchAll(
@@ -65,15 +68,13 @@ extension SQLiteLicenseStore {
         }
         let cursor = try AssignmentRecord.fetchCursor(
             db, sql: "SELECT \(AssignmentRecord.columns) FROM assignment WHERE tenant_id = ?", arguments: [tenant])
-        while let record = try cursor.next() {
-            if !verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant)) {
-                let a = record.assignment
-                let who = userNames[a.userID] ?? "#\(a.userID)"
-                problems.append(
-                    IntegrityProblem(
-                        table: "assignment", key: "\(a.key) → \(who)" + (a.viaPlan.map { " (via \($0))" } ?? ""),
-                        problem: "seal does not match the row (edited or inserted)"))
-            }
+        for record in try AssignmentSealCheck(sealer: sealer, tenant: tenant).failures(in: cursor) {
+            let a = record.assignment
+            let who = userNames[a.userID] ?? "#\(a.userID)"
+            problems.append(
+                IntegrityProblem(
+                    table: "assignment", key: "\(a.key) → \(who)" + (a.viaPlan.map { " (via \($0))" } ?? ""),
+                    problem: "seal does not match the row (edited or inserted)"))
         }
         for record in try SatelliteRecord.fetchAll(db, sql: "SELECT * FROM satellite WHERE tenant_id = ?", arguments: [tenant])
         where !verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
@@ -149,5 +150,60 @@ extension SQLiteLicenseStore {
                     problem: "the newest entries are missing or replaced (log ends at #\(expected - 1))"))
         }
         return problems
+    }
+}
+
+/// Checks assignment seals, the bulk of a `verify` (a million rows and more), on other threads while this one keeps
+/// reading rows: the rows go out in batches, at most two checked at a time, so reading and checking overlap on two
+/// cores and memory stays a few batches.
+private final class AssignmentSealCheck: @unchecked Sendable {
+    static let batchSize = 4_096
+    static let batchesInFlight = 2
+
+    private let sealer: Sealer
+    private let tenant: String
+    private let group = DispatchGroup()
+    private let slots = DispatchSemaphore(value: AssignmentSealCheck.batchesInFlight)
+    private let lock = NSLock()
+    /// Rows whose seal failed, by batch number; guarded by `lock`.
+    private var failed: [Int: [AssignmentRecord]] = [:]
+
+    init(sealer: Sealer, tenant: String) {
+        self.sealer = sealer
+        self.tenant = tenant
+    }
+
+    /// The records of `cursor` whose seal does not match, in the cursor's order.
+    func failures(in cursor: RecordCursor<AssignmentRecord>) throws -> [AssignmentRecord] {
+        // Every submitted batch is waited for, also when reading fails, so no check outlives the read transaction.
+        defer { group.wait() }
+        var batch: [AssignmentRecord] = []
+        batch.reserveCapacity(Self.batchSize)
+        var number = 0
+        while let record = try cursor.next() {
+            batch.append(record)
+            if batch.count == Self.batchSize {
+                submit(batch, number: number)
+                number += 1
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { submit(batch, number: number) }
+        group.wait()
+        return lock.withLock { failed.sorted { $0.key < $1.key }.flatMap(\.value) }
+    }
+
+    private func submit(_ batch: [AssignmentRecord], number: Int) {
+        slots.wait()
+        group.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            defer {
+                self.slots.signal()
+                self.group.leave()
+            }
+            let verifier = self.sealer.makeBulkVerifier()
+            let bad = batch.filter { !verifier.isValid($0.seal, for: $0.assignment.sealBytes(tenant: self.tenant)) }
+            if !bad.isEmpty { self.lock.withLock { self.failed[number] = bad } }
+        }
     }
 }
