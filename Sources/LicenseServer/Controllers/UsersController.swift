@@ -74,7 +74,8 @@ struct UsersController {
                 canLogIn: body.canLogIn ?? false, isAdministrator: body.isAdministrator ?? false, passwordHash: hash)
             let user = try await store.addUsers(tenant: tenant, [draft], actor: context.actor, now: Date())[0]
             snapshots.invalidate(tenant)
-            return try JSONResponse.make(UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()), status: .created)
+            return try JSONResponse.make(
+                UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()), status: .created)
         }
         group.get("users/:user") { _, context in
             try context.require(.read)
@@ -92,7 +93,8 @@ struct UsersController {
                 canLogIn: body.canLogIn, retired: body.retired, waitingForApproval: body.waitingForApproval,
                 isAdministrator: body.isAdministrator, type: body.type,
                 displayName: body.displayName.map { .some($0) }, email: body.email.map { .some($0) })
-            let user = try await store.updateUser(tenant: tenant, userName: name, changes: changes, actor: context.actor, now: Date())
+            let user = try await store.updateUser(
+                tenant: tenant, userName: name, changes: changes, actor: context.actor, now: Date())
             snapshots.invalidate(tenant)
             return try JSONResponse.make(UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()))
         }
@@ -109,13 +111,13 @@ struct UsersController {
             let name = try PathValue.name(context, "user", field: "userName")
             let snapshot = try await snapshots.snapshot(try context.tenant())
             guard let user = snapshot.user(named: name) else { throw APIError.notFound("unknown user '\(name)'") }
-            return try JSONResponse.make(UserLicenses(userName: name, modules: UserReport.make(user, in: snapshot, now: Date()).modules))
+            return try JSONResponse.make(
+                UserLicenses(userName: name, modules: UserReport.make(user, in: snapshot, now: Date()).modules))
         }
-        // The hot path: one snapshot look-up, no database.
+        // The hot path: one snapshot look-up, no database, a prepared response.
         group.get("users/:user/licenses/:owner/:module") { _, context in
             try context.require(.check)
-            let name = try PathValue.decoded(context, "user")
-            let key = try PathValue.module(context)
+            let (name, key) = try CheckResponses.userAndModule(context)
             let decision = try await snapshots.snapshot(try context.tenant()).check(userName: name, module: key)
             checks.record(decision.granted)
             return CheckResponses.response(for: decision)
@@ -127,7 +129,8 @@ struct UsersController {
             let key = try PathValue.module(context)
             let rows = try await store.assign(tenant: tenant, userName: name, module: key, actor: context.actor, now: Date())
             snapshots.invalidate(tenant)
-            return try JSONResponse.make(AssignBody(userName: name, module: key.description, assigned: rows.map(\.key.description)))
+            return try JSONResponse.make(
+                AssignBody(userName: name, module: key.description, assigned: rows.map(\.key.description)))
         }
         group.delete("users/:user/licenses/:owner/:module") { request, context in
             try context.require(.write)
@@ -166,20 +169,57 @@ struct CheckMetrics: Sendable {
     func record(_ isGranted: Bool) { (isGranted ? granted : denied).increment() }
 }
 
-/// The check's answers, encoded once: the hot path writes a prepared body instead of running a JSON encoder.
+/// The check's answers, encoded once: the hot path returns a prepared response instead of running a JSON encoder.
 enum CheckResponses {
-    static let bodies: [CheckReason: ByteBuffer] = {
-        var bodies: [CheckReason: ByteBuffer] = [:]
+    static let responses: [CheckReason: Response] = {
+        var responses: [CheckReason: Response] = [:]
         for reason in CheckReason.allCases {
             let decision = CheckDecision(granted: reason == .granted, reason: reason)
-            bodies[reason] = ByteBuffer(bytes: (try? JSONResponse.encoder.encode(decision)) ?? Data())
+            let body = ByteBuffer(bytes: (try? JSONResponse.encoder.encode(decision)) ?? Data())
+            responses[reason] = Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
         }
-        return bodies
+        return responses
     }()
 
     static func response(for decision: CheckDecision) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: bodies[decision.reason] ?? ByteBuffer()))
+        responses[decision.reason]
+            ?? Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer()))
+    }
+
+    /// The user and module of the check's path: `PathValue.decoded(context, "user")` and `PathValue.module(context)`,
+    /// with a fast path for the usual names.
+    ///
+    /// The path values are found by scanning the matched parameters (a look-up by name hashes the name and costs more
+    /// than the check itself). Plain ASCII names of letters, digits, `-` and `_` (1–64 bytes) are valid owner
+    /// and module names as they are, so only other names take the general path with its decoding, validation and errors.
+    static func userAndModule(_ context: LicenseRequestContext) throws -> (user: String, module: ModuleKey) {
+        let user = context.pathParameter("user")
+        let owner = context.pathParameter("owner")
+        let module = context.pathParameter("module")
+        guard let user, let owner, let module else {
+            return (try PathValue.decoded(context, "user"), try PathValue.module(context))
+        }
+        let name = try PathValue.decode(String(user), parameter: "user")
+        let ownerName = String(owner)
+        let moduleName = String(module)
+        guard isPlainName(ownerName), isPlainName(moduleName) else { return (name, try PathValue.module(context)) }
+        return (name, ModuleKey(owner: ownerName, module: moduleName))
+    }
+
+    private static func isPlainName(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            (1...64).contains(bytes.count)
+                && bytes.allSatisfy { byte in
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                        true
+                    default: false
+                    }
+                }
+        }
     }
 }

@@ -11,11 +11,14 @@ struct TenantAuthMiddleware: RouterMiddleware {
     typealias Context = LicenseRequestContext
     let tokens: TokenCache
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         var context = context
         let token = try await authenticate(request, tokens: tokens)
-        let tenant = try context.parameters.require("tenant")
-        guard token.tenant == tenant || token.tenant == tenant.removingPercentEncoding else { throw APIError.notFound("unknown tenant '\(tenant.prefix(64))'") }
+        let tenant = try context.pathParameter("tenant").map(String.init) ?? context.parameters.require("tenant")
+        guard token.tenant == tenant || token.tenant == tenant.removingPercentEncoding else {
+            throw APIError.notFound("unknown tenant '\(tenant.prefix(64))'")
+        }
         context.principal = token
         return try await next(request, context)
     }
@@ -26,7 +29,8 @@ struct OperatorAuthMiddleware: RouterMiddleware {
     typealias Context = LicenseRequestContext
     let tokens: TokenCache
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         var context = context
         let token = try await authenticate(request, tokens: tokens)
         guard token.role == .operator else { throw APIError.forbidden("only operator tokens manage tenants") }
@@ -36,47 +40,112 @@ struct OperatorAuthMiddleware: RouterMiddleware {
 }
 
 func authenticate(_ request: Request, tokens: TokenCache) async throws -> APIToken {
-    guard let header = request.headers[.authorization] else { throw APIError.unauthorized() }
+    guard let header = authorizationHeader(request.headers) else { throw APIError.unauthorized() }
+    // The same header text verified before, with no token change since: no parsing, no hashing of the secret.
+    if let token = tokens.verifiedToken(header: header) { return token }
+    let generation = tokens.currentGeneration
     guard header.hasPrefix("Bearer "), let (id, secret) = APIToken.parse(header.dropFirst(7)) else {
         throw APIError.unauthorized("the Authorization header must be 'Bearer lic_…'")
     }
     guard let token = try await tokens.token(id: id), token.revokedAt == nil, token.matches(secret: secret) else {
         throw APIError.unauthorized("the token is unknown or revoked")
     }
+    tokens.remember(token, header: header, generation: generation)
     return token
 }
 
+/// `headers[.authorization]`, without its lazy join for the usual single header (the join cost several times the look-up
+/// of a remembered token); several headers are joined with ", " by `HTTPFields` as before.
+private func authorizationHeader(_ headers: HTTPFields) -> String? {
+    var found: String?
+    for field in headers where field.name == .authorization {
+        guard found == nil else { return headers[.authorization] }
+        found = field.value
+    }
+    return found
+}
+
 /// Counts requests by route and status and records their latency, into the Prometheus registry.
+///
+/// The counters and histograms are looked up in the registry once per route, method and status and kept: the
+/// registry's look-up (label validation, joined keys, a lock) and a new bucket list per request were a measurable share
+/// of a cheap request such as a check.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let registry: PrometheusCollectorRegistry
-    static var buckets: [Duration] {
-        [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
-         .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)]
+    let metrics: RequestMetrics
+
+    init(registry: PrometheusCollectorRegistry) {
+        metrics = RequestMetrics(registry: registry)
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         let start = ContinuousClock.now
         let route = context.endpointPath ?? "unmatched"
-        let method = request.method.rawValue
         do {
             let response = try await next(request, context)
-            record(route: route, method: method, status: response.status.code, since: start)
+            metrics.record(route: route, method: request.method, status: response.status.code, since: start)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            record(route: route, method: method, status: status, since: start)
+            metrics.record(route: route, method: request.method, status: status, since: start)
             throw error
         }
     }
+}
 
-    private func record(route: String, method: String, status: Int, since start: ContinuousClock.Instant) {
-        registry.makeCounter(
-            descriptor: MetricNames.requests, labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNames.requestDuration, labels: [("route", route), ("method", method)],
-            buckets: Self.buckets
-        ).record(ContinuousClock.now - start)
+/// The request counters and latency histograms, made in the registry on first use and kept.
+final class RequestMetrics: @unchecked Sendable {
+    /// Handles kept at most: routes are the registered patterns, but methods come from clients.
+    static let handleLimit = 4_096
+    static let buckets: [Duration] = [
+        .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+        .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+    ]
+
+    private struct RouteKey: Hashable {
+        var route: String
+        var method: HTTPRequest.Method
+    }
+
+    private struct CounterKey: Hashable {
+        var route: RouteKey
+        var status: Int
+    }
+
+    private let registry: PrometheusCollectorRegistry
+    private let lock = NSLock()
+    private var histograms: [RouteKey: DurationHistogram] = [:]
+    private var counters: [CounterKey: Prometheus.Counter] = [:]
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    func record(route: String, method: HTTPRequest.Method, status: Int, since start: ContinuousClock.Instant) {
+        let key = RouteKey(route: route, method: method)
+        let (counter, histogram) = lock.withLock { (counters[CounterKey(route: key, status: status)], histograms[key]) }
+        (counter ?? makeCounter(key, status: status)).increment()
+        (histogram ?? makeHistogram(key)).record(ContinuousClock.now - start)
+    }
+
+    private func makeCounter(_ key: RouteKey, status: Int) -> Prometheus.Counter {
+        let counter = registry.makeCounter(
+            descriptor: MetricNames.requests,
+            labels: [("route", key.route), ("method", key.method.rawValue), ("status", String(status))])
+        lock.withLock {
+            if counters.count < Self.handleLimit { counters[CounterKey(route: key, status: status)] = counter }
+        }
+        return counter
+    }
+
+    private func makeHistogram(_ key: RouteKey) -> DurationHistogram {
+        let histogram = registry.makeDurationHistogram(
+            descriptor: MetricNames.requestDuration, labels: [("route", key.route), ("method", key.method.rawValue)],
+            buckets: Self.buckets)
+        lock.withLock {
+            if histograms.count < Self.handleLimit { histograms[key] = histogram }
+        }
+        return histogram
     }
 }

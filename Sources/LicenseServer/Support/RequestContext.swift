@@ -58,6 +58,13 @@ extension LicenseRequestContext {
     }
 
     var actor: String { principal.map { "token:\($0.id) (\($0.name))" } ?? "anonymous" }
+
+    /// The first path parameter called `name`, as `parameters.get` finds it, by a scan of the few parameters a route
+    /// has rather than a hashed look-up (which costs more on the hot check path).
+    func pathParameter(_ name: Substring) -> Substring? {
+        for parameter in parameters where parameter.key == name { return parameter.value }
+        return nil
+    }
 }
 
 extension Request {
@@ -83,4 +90,3 @@ extension Request {
         }
     }
 }
-

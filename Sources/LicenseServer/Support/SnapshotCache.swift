@@ -92,10 +92,18 @@ public final class SnapshotCache: @unchecked Sendable {
     }
 }
 
-/// API tokens by id, cached; dropped whenever the stored tokens change.
+/// API tokens by id, and the `Authorization` headers already verified, cached; both dropped whenever the stored tokens
+/// change (the change watcher compares the tokens' fingerprint), so a revoked token is refused within its interval.
 final class TokenCache: @unchecked Sendable {
+    /// Verified headers kept at most; beyond it the map starts over, so a flood of distinct tokens cannot grow it.
+    static let verifiedLimit = 1_024
+
     private let lock = NSLock()
     private var tokens: [String: APIToken?] = [:]
+    /// `Authorization` header text → the token it proved, unrevoked: a hit skips parsing and hashing the secret.
+    private var verified: [String: APIToken] = [:]
+    /// Bumped by `clear()`: a look-up that began before a clear does not store what it read after it.
+    private var generation = 0
     let store: any LicenseStoring
 
     init(store: any LicenseStoring) {
@@ -103,14 +111,39 @@ final class TokenCache: @unchecked Sendable {
     }
 
     func token(id: String) async throws -> APIToken? {
-        if let hit = lock.withLock({ tokens[id] }) { return hit }
+        let (hit, generation) = lock.withLock { (tokens[id], self.generation) }
+        if let hit { return hit }
         let token = try await store.token(id: id)
         lock.withLock {
+            guard generation == self.generation else { return }
             if tokens.count > 10_000 { tokens.removeAll() }
             tokens[id] = .some(token)
         }
         return token
     }
 
-    func clear() { lock.withLock { tokens.removeAll() } }
+    /// The token that `header` (the whole `Authorization` value) proved since the last change of the stored tokens.
+    func verifiedToken(header: String) -> APIToken? {
+        lock.withLock { verified[header] }
+    }
+
+    /// The current generation, to pass to `remember` after verifying a header.
+    var currentGeneration: Int { lock.withLock { generation } }
+
+    /// Remembers that `header` proved `token`, unless the tokens changed since `generation` was read.
+    func remember(_ token: APIToken, header: String, generation: Int) {
+        lock.withLock {
+            guard generation == self.generation else { return }
+            if verified.count >= Self.verifiedLimit { verified.removeAll() }
+            verified[header] = token
+        }
+    }
+
+    func clear() {
+        lock.withLock {
+            tokens.removeAll()
+            verified.removeAll()
+            generation += 1
+        }
+    }
 }
