@@ -152,7 +152,8 @@ public final class PostgresLicenseStore: LicenseStoring {
         try await withDeadlines(connect: requestTimeout, finish: timeout ?? requestTimeout, leased: leased) {
             [client] in
             try await client.withConnection { connection in
-                leased.set()
+                leased.set(connection)
+                defer { leased.release(connection) }
                 let session = PostgresSession(connection: connection, logger: logger)
                 try await session.execute(begin)
                 do {
@@ -186,7 +187,7 @@ public final class PostgresLicenseStore: LicenseStoring {
     private func withDeadlines<T: Sendable>(
         connect: Duration, finish: Duration, leased: Flag, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await Self.race(body) {
+        try await Self.race(body, lost: leased.whenLost) {
             try await Task.sleep(for: connect)
             guard leased.isSet else { return StoreUnavailable("no database connection within \(connect.seconds) s") }
             if finish > connect { try await Task.sleep(for: finish - connect) }
@@ -196,11 +197,15 @@ public final class PostgresLicenseStore: LicenseStoring {
 
     /// The answer of `body`, or the error `deadline` returns first. The loser is cancelled and not waited for: a
     /// connection lease or a query that ignores cancellation must not hold the caller past its deadline.
+    ///
+    /// `lost` is handed a function that fails the race at once (the connection closed under the work).
     static func race<T: Sendable>(
         _ body: @escaping @Sendable () async throws -> T,
+        lost: (@escaping @Sendable () -> Void) -> Void = { _ in },
         deadline: @escaping @Sendable () async throws -> StoreUnavailable
     ) async throws -> T {
         let outcome = RaceOutcome<T>()
+        lost { outcome.resolve(.failure(StoreUnavailable("the connection to the database was lost"))) }
         return try await withCheckedThrowingContinuation { continuation in
             outcome.install(continuation)
             let work = Task {
@@ -222,7 +227,10 @@ public final class PostgresLicenseStore: LicenseStoring {
                 outcome.resolve(.failure(error))
                 work.cancel()
             }
-            outcome.onResolve { timer.cancel() }
+            outcome.onResolve {
+                timer.cancel()
+                work.cancel()
+            }
         }
     }
 
@@ -692,13 +700,55 @@ final class Outage: @unchecked Sendable {
     }
 }
 
-/// Set once, read from another task.
+/// Whether the work got a connection, and who to tell when that connection closes under it: a query whose
+/// connection the server ended does not always fail by itself.
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+    private var onLost: (@Sendable () -> Void)?
 
-    func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
+
+    func whenLost(_ action: @escaping @Sendable () -> Void) { lock.withLock { onLost = action } }
+
+    func set(_ connection: PostgresConnection) {
+        let action = lock.withLock { () -> (@Sendable () -> Void)? in
+            value = true
+            return onLost
+        }
+        if let action { ConnectionWatch.shared.attach(connection, action) }
+    }
+
+    func release(_ connection: PostgresConnection) { ConnectionWatch.shared.detach(connection) }
+}
+
+/// Calls the handler of the transaction a connection is serving when the connection closes. One close callback per
+/// connection, registered the first time it is seen, so long-lived pool connections gather nothing.
+final class ConnectionWatch: @unchecked Sendable {
+    static let shared = ConnectionWatch()
+    private let lock = NSLock()
+    private var handlers: [ObjectIdentifier: @Sendable () -> Void] = [:]
+    private var watched: Set<ObjectIdentifier> = []
+
+    func attach(_ connection: PostgresConnection, _ handler: @escaping @Sendable () -> Void) {
+        let id = ObjectIdentifier(connection)
+        let first = lock.withLock { () -> Bool in
+            handlers[id] = handler
+            return watched.insert(id).inserted
+        }
+        guard first else { return }
+        connection.closeFuture.whenComplete { _ in
+            let handler = self.lock.withLock { () -> (@Sendable () -> Void)? in
+                self.watched.remove(id)
+                return self.handlers.removeValue(forKey: id)
+            }
+            handler?()
+        }
+    }
+
+    func detach(_ connection: PostgresConnection) {
+        _ = lock.withLock { handlers.removeValue(forKey: ObjectIdentifier(connection)) }
+    }
 }
 
 extension Duration {
