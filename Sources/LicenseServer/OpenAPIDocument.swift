@@ -153,6 +153,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -204,6 +207,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -242,6 +248,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -292,6 +301,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -359,6 +371,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -426,6 +441,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -464,6 +482,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -517,6 +538,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -555,6 +579,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -594,6 +621,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -660,6 +690,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -698,6 +731,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -752,6 +788,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -799,6 +838,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -853,6 +895,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -886,6 +931,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -933,6 +981,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -987,6 +1038,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1028,6 +1082,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1081,6 +1138,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1142,6 +1202,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1180,6 +1243,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1233,6 +1299,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1290,6 +1359,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1324,6 +1396,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1363,6 +1438,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1417,6 +1495,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1461,6 +1542,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1515,6 +1599,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1545,6 +1632,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1593,6 +1683,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1651,6 +1744,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1705,6 +1801,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1759,6 +1858,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -1797,6 +1899,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       },
@@ -1851,6 +1956,9 @@ enum OpenAPIDocument {
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
       }
@@ -2024,6 +2132,16 @@ enum OpenAPIDocument {
       },
       "InternalError": {
         "description": "Unexpected error; it is logged, and the answer is generic.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "DatabaseUnavailable": {
+        "description": "The database did not answer within the request timeout, or the connection to it broke (code database-unavailable). Nothing was changed unless the database had committed it; retrying is safe.",
         "content": {
           "application/json": {
             "schema": {
