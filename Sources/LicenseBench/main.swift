@@ -9,6 +9,8 @@ import LicenseStore
 //   licensing-bench --only check,activate,verify,snapshot,verify-1m   just those scenarios
 //                                    (verify and verify-1m include the per-row parts of a seal check)
 //   licensing-bench --runs N         timed repetitions of each store scenario (default 5, quick 3)
+//   licensing-bench raw-insert --database FILE [--events N] [--schema usage_event]
+//                                    the raw GRDB insert scripts/bench-ingest compares HTTP ingestion with
 //   licensing-bench --only backends  assignment writes and checks on SQLite and, with LICENSING_BENCH_POSTGRES_URL,
 //                                    on PostgreSQL side by side (scripts/bench-backends starts a PostgreSQL)
 
@@ -57,6 +59,16 @@ struct Options {
           --only LIST      comma-separated: \(scenarios.sorted().joined(separator: ","))
           --runs N         timed repetitions of each store scenario (default 5; 3 with --quick)
         """
+}
+
+if CommandLine.arguments.dropFirst().first == "raw-insert" {
+    do {
+        try RawInsert.run(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("licensing-bench: \(error)\n".utf8))
+        exit(64)
+    }
 }
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
