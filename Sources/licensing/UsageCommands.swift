@@ -136,7 +136,7 @@ struct UsageCommand: AsyncParsableCommand {
                 }
                 let tariffs = try await sqlite.tariffs(tenant: tenant).values.sorted { $0.service < $1.service }
                 if store.json { return Output.json(["tariffs": tariffs]) }
-                for t in tariffs { Output.line("\(t.service): \(SQLiteLicenseStore.describe(t))") }
+                for t in tariffs { Output.line("\(t.service): \(AuditText.tariff(t))") }
             }
         }
     }

@@ -45,12 +45,17 @@ public struct ActivationPreview: Sendable, Equatable, Codable {
 public enum ActivationRule {
     /// Compares a verified package with the owner's active rows and the seats in use.
     ///
-    /// Throws `not-newer` for a package whose `issuedAt` is not after the active one (no rollback); otherwise
-    /// answers a preview, which cannot be activated while any restricted module would fall below its use.
+    /// Throws `not-newer` for a package whose `issuedAt` is not after the active one (no rollback), nor after
+    /// `storedIssuedAt`, the issue date of an owner row that is stored but void (tampered): a void row still blocks a
+    /// rollback behind it. Otherwise answers a preview, which cannot be activated while any restricted module would
+    /// fall below its use.
     public static func preview(
-        _ package: VerifiedPackage, current: OwnerLicense?, seatsInUse: [ModuleKey: Int]
+        _ package: VerifiedPackage, current: OwnerLicense?, storedIssuedAt: Date? = nil, seatsInUse: [ModuleKey: Int]
     ) throws -> ActivationPreview {
         let owner = package.owner
+        if current == nil, let storedIssuedAt, package.header.issuedAt.wholeSeconds <= storedIssuedAt {
+            throw LicenseRefusal(.notNewer, "the package of \(owner) is not newer than the one stored")
+        }
         if let current, package.header.issuedAt <= current.header.issuedAt {
             throw LicenseRefusal(
                 .notNewer,

@@ -76,7 +76,7 @@ extension PostgresLicenseStore {
                 ])
             try await self.appendAudit(
                 session, tenant: tenant, actor: actor, action: "usage.tariff", target: tariff.service,
-                before: before.map(SQLiteLicenseStore.describe), after: SQLiteLicenseStore.describe(tariff), now: now)
+                before: before.map(AuditText.tariff), after: AuditText.tariff(tariff), now: now)
         }
     }
 

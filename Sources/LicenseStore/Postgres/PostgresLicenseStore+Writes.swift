@@ -48,15 +48,12 @@ extension PostgresLicenseStore {
         let tenantValue = try await requireIntactTenant(session, tenant)
         let verified = try PackageVerifier.verify(package, for: tenantValue, now: now)
         let current = try await loadOwners(session, tenant: tenantValue, only: verified.owner, lock: lock)[verified.owner]
-        // A void owner row still blocks rollback: its stored issue date is what a rollback would go behind.
         let storedIssuedAt = try await session.scalar(
             Int64.self, "SELECT issued_at FROM license_owner WHERE tenant_id = ? AND owner_name = ?",
             [tenant, verified.owner])
-        if current == nil, let storedIssuedAt, verified.header.issuedAt.epochSeconds <= storedIssuedAt {
-            throw LicenseRefusal(.notNewer, "the package of \(verified.owner) is not newer than the one stored")
-        }
         var preview = try ActivationRule.preview(
-            verified, current: current, seatsInUse: try await seatsInUse(session, tenant: tenant, owner: verified.owner))
+            verified, current: current, storedIssuedAt: storedIssuedAt.map(Date.init(epochSeconds:)),
+            seatsInUse: try await seatsInUse(session, tenant: tenant, owner: verified.owner))
         for index in preview.modules.indices where preview.modules[index].mustRemove > 0 {
             preview.modules[index].holders = try await holders(
                 session, tenant: tenant, module: ModuleKey(owner: verified.owner, module: preview.modules[index].name))
@@ -130,7 +127,7 @@ extension PostgresLicenseStore {
             try await session.update(record, key: ["tenant_id", "id"])
             try await self.appendAudit(
                 session, tenant: tenant, actor: actor, action: "user.update", target: userName,
-                before: SQLiteLicenseStore.describe(before), after: SQLiteLicenseStore.describe(user), now: now)
+                before: AuditText.user(before), after: AuditText.user(user), now: now)
             return user
         }
     }
@@ -146,7 +143,7 @@ extension PostgresLicenseStore {
             try await session.execute("DELETE FROM app_user WHERE tenant_id = ? AND id = ?", [tenant, user.id])
             try await self.appendAudit(
                 session, tenant: tenant, actor: actor, action: "user.delete", target: userName,
-                before: SQLiteLicenseStore.describe(user), after: "deleted with \(removed) assignments", now: now)
+                before: AuditText.user(user), after: "deleted with \(removed) assignments", now: now)
         }
     }
 }
@@ -191,8 +188,7 @@ extension PostgresLicenseStore {
                 try await self.appendAudit(
                     session, tenant: tenant, actor: actor, action: "license.assign", target: "\(module) → \(userName)",
                     before: nil,
-                    after: plan.inserts.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }
-                        .joined(separator: ", "), now: now)
+                    after: AuditText.assignments(plan.inserts), now: now)
             }
             return plan.inserts
         }
@@ -213,7 +209,7 @@ extension PostgresLicenseStore {
             }
             try await self.appendAudit(
                 session, tenant: tenant, actor: actor, action: "license.unassign", target: "\(module) ✕ \(userName)",
-                before: removed.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }.joined(separator: ", "),
+                before: AuditText.assignments(removed),
                 after: nil, now: now)
             return removed
         }

@@ -134,7 +134,7 @@ public final class PostgresLicenseStore: LicenseStoring {
     ) async throws -> T {
         let logger = self.logger
         if let message = outage.message { throw StoreUnavailable(message) }
-        let leased = Flag()
+        let leased = LeaseWatch()
         do {
             return try await runTransaction(begin: begin, timeout: timeout, leased: leased, logger: logger, body)
         } catch let error as StoreUnavailable {
@@ -146,7 +146,7 @@ public final class PostgresLicenseStore: LicenseStoring {
     }
 
     private func runTransaction<T: Sendable>(
-        begin: String, timeout: Duration?, leased: Flag, logger: Logger,
+        begin: String, timeout: Duration?, leased: LeaseWatch, logger: Logger,
         _ body: @escaping @Sendable (PostgresSession) async throws -> T
     ) async throws -> T {
         try await withDeadlines(connect: requestTimeout, finish: timeout ?? requestTimeout, leased: leased) {
@@ -185,7 +185,7 @@ public final class PostgresLicenseStore: LicenseStoring {
     /// Fails with `StoreUnavailable` when no connection is had within `connect` (the database is down or every
     /// connection is busy), when the work does not end within `finish`, or when the connection breaks.
     private func withDeadlines<T: Sendable>(
-        connect: Duration, finish: Duration, leased: Flag, _ body: @escaping @Sendable () async throws -> T
+        connect: Duration, finish: Duration, leased: LeaseWatch, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await Self.race(body, lost: leased.whenLost) {
             try await Task.sleep(for: connect)
@@ -702,7 +702,7 @@ final class Outage: @unchecked Sendable {
 
 /// Whether the work got a connection, and who to tell when that connection closes under it: a query whose
 /// connection the server ended does not always fail by itself.
-final class Flag: @unchecked Sendable {
+final class LeaseWatch: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
     private var onLost: (@Sendable () -> Void)?

@@ -80,12 +80,8 @@ extension SQLiteLicenseStore {
                 ])
             try self.appendAudit(
                 db, tenant: tenant, actor: actor, action: "usage.tariff", target: tariff.service,
-                before: before.map(Self.describe), after: Self.describe(tariff), now: now)
+                before: before.map(AuditText.tariff), after: AuditText.tariff(tariff), now: now)
         }
-    }
-
-    public static func describe(_ t: Tariff) -> String {
-        "base \(t.includedBase), per user \(t.includedPerUser), unit \(t.unitSize), \(t.pricePerUnit) \(t.currency)/unit"
     }
 
     /// Ingests a batch (see `LicenseStoring.ingestUsage`).

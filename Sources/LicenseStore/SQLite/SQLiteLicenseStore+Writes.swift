@@ -43,15 +43,12 @@ extension SQLiteLicenseStore {
         let tenantValue = try requireIntactTenant(db, tenant)
         let verified = try PackageVerifier.verify(package, for: tenantValue, now: now)
         let current = try loadOwners(db, tenant: tenantValue, only: verified.owner)[verified.owner]
-        // A void owner row still blocks rollback: its stored issue date is what a rollback would go behind.
         let storedIssuedAt = try Int64.fetchOne(
             db, sql: "SELECT issued_at FROM license_owner WHERE tenant_id = ? AND owner_name = ?",
             arguments: [tenant, verified.owner])
-        if current == nil, let storedIssuedAt, verified.header.issuedAt.epochSeconds <= storedIssuedAt {
-            throw LicenseRefusal(.notNewer, "the package of \(verified.owner) is not newer than the one stored")
-        }
         var preview = try ActivationRule.preview(
-            verified, current: current, seatsInUse: try seatsInUse(db, tenant: tenant, owner: verified.owner))
+            verified, current: current, storedIssuedAt: storedIssuedAt.map(Date.init(epochSeconds:)),
+            seatsInUse: try seatsInUse(db, tenant: tenant, owner: verified.owner))
         for index in preview.modules.indices where preview.modules[index].mustRemove > 0 {
             preview.modules[index].holders = try holders(
                 db, tenant: tenant, module: ModuleKey(owner: verified.owner, module: preview.modules[index].name))
@@ -124,8 +121,8 @@ extension SQLiteLicenseStore {
             record.seal = self.sealer.seal(user.sealBytes(tenant: tenant))
             try record.update(db)
             try self.appendAudit(
-                db, tenant: tenant, actor: actor, action: "user.update", target: userName, before: Self.describe(before),
-                after: Self.describe(user), now: now)
+                db, tenant: tenant, actor: actor, action: "user.update", target: userName, before: AuditText.user(before),
+                after: AuditText.user(user), now: now)
             return user
         }
     }
@@ -143,14 +140,11 @@ extension SQLiteLicenseStore {
             try db.execute(sql: "DELETE FROM assignment WHERE tenant_id = ? AND user_id = ?", arguments: [tenant, user.id])
             try db.execute(sql: "DELETE FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenant, user.id])
             try self.appendAudit(
-                db, tenant: tenant, actor: actor, action: "user.delete", target: userName, before: Self.describe(user),
+                db, tenant: tenant, actor: actor, action: "user.delete", target: userName, before: AuditText.user(user),
                 after: "deleted with \(removed) assignments", now: now)
         }
     }
 
-    static func describe(_ user: User) -> String {
-        "type \(user.type.rawValue), canLogIn \(user.canLogIn), retired \(user.retired), waitingForApproval \(user.waitingForApproval), administrator \(user.isAdministrator)"
-    }
 }
 
 // MARK: - Assignments
@@ -187,8 +181,7 @@ extension SQLiteLicenseStore {
                 try self.appendAudit(
                     db, tenant: tenant, actor: actor, action: "license.assign", target: "\(module) → \(userName)",
                     before: nil,
-                    after: plan.inserts.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }
-                        .joined(separator: ", "), now: now)
+                    after: AuditText.assignments(plan.inserts), now: now)
             }
             return plan.inserts
         }
@@ -210,7 +203,7 @@ extension SQLiteLicenseStore {
             }
             try self.appendAudit(
                 db, tenant: tenant, actor: actor, action: "license.unassign", target: "\(module) ✕ \(userName)",
-                before: removed.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }.joined(separator: ", "),
+                before: AuditText.assignments(removed),
                 after: nil, now: now)
             return removed
         }
