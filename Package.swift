@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "licensing-bench", targets: ["LicenseBench"]),
         .library(name: "LicenseCore", targets: ["LicenseCore"]),
         .library(name: "LicenseStore", targets: ["LicenseStore"]),
+        .library(name: "LicenseStoreLive", targets: ["LicenseStoreLive"]),
         .library(name: "LicenseServer", targets: ["LicenseServer"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -35,13 +37,41 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // The store interface: protocol, values, errors. No database library.
         .target(
             name: "LicenseStore",
+            dependencies: ["LicenseCore"],
+            swiftSettings: strict
+        ),
+        // Every store operation written once, over a backend's sessions.
+        .target(
+            name: "LicenseStoreEngine",
+            dependencies: ["LicenseCore", "LicenseStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LicenseStoreSQLite",
             dependencies: [
-                "LicenseCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "LicenseCore", "LicenseStore", "LicenseStoreEngine", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LicenseStorePostgres",
+            dependencies: [
+                "LicenseCore", "LicenseStore", "LicenseStoreEngine",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Opens a store from a location: the executable's (and the fixtures') wiring of the backends.
+        .target(
+            name: "LicenseStoreLive",
+            dependencies: [
+                "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -68,6 +98,12 @@ let package = Package(
             dependencies: [
                 "LicenseCore",
                 "LicenseStore",
+                "LicenseStoreLive",
+                "LicenseStoreEngine",
+                "LicenseStoreSQLite",
+                "LicenseStorePostgres",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "LicenseServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -77,13 +113,19 @@ let package = Package(
         ),
         .executableTarget(
             name: "LicenseBench",
-            dependencies: ["LicenseCore", "LicenseStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
+                "LicenseStoreLive", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Sources/LicenseBench",
             swiftSettings: strict
         ),
         .target(
             name: "LicenseTestSupport",
-            dependencies: ["LicenseCore", "LicenseStore"],
+            dependencies: [
+                "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
+                "LicenseStoreLive",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -93,7 +135,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LicenseStoreTests",
-            dependencies: ["LicenseCore", "LicenseStore", "LicenseTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
+                "LicenseTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -104,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "LicenseServerTests",
             dependencies: [
-                "LicenseCore", "LicenseStore", "LicenseServer", "LicenseTestSupport",
+                "LicenseCore", "LicenseStore", "LicenseStoreSQLite", "LicenseServer", "LicenseTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -1,6 +1,9 @@
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
+import LicenseStoreSQLite
 
 /// Issue 6, acceptance 6: the assignment write rate and the check on SQLite and on PostgreSQL, side by side.
 ///
@@ -33,7 +36,7 @@ enum BackendBench {
         if let postgresURL {
             let postgres = try await PostgresLicenseStore.connect(
                 url: postgresURL, sealer: sealer, requestTimeout: .seconds(60), maximumConnections: config.writers + 2)
-            backends.append(("PostgreSQL", postgres, { await postgres.shutdown() }))
+            backends.append(("PostgreSQL", postgres, { await postgres.close() }))
         } else {
             say("   PostgreSQL skipped: set LICENSING_BENCH_POSTGRES_URL (scripts/bench-backends starts one)")
         }

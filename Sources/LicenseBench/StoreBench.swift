@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 import LicenseCore
 import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
+import LicenseStoreSQLite
 
 /// Scenarios b–d: activation, verify and loadSnapshot on a SQLite store in a temporary directory.
 final class StoreBench {

@@ -1,6 +1,9 @@
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
+import LicenseStoreSQLite
 
 // licensing-bench: prints figures for DESIGN §12/§13 and issue 2, acceptance item 9. It never asserts them.
 //

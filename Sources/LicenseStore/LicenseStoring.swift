@@ -32,45 +32,6 @@ public struct NewUser: Sendable, Equatable {
     }
 }
 
-/// Changes to a user's license-relevant flags; nil leaves a field as it is.
-public struct UserChanges: Sendable, Equatable {
-    public var canLogIn: Bool?
-    public var retired: Bool?
-    public var waitingForApproval: Bool?
-    public var isAdministrator: Bool?
-    public var type: UserType?
-    public var displayName: String??
-    public var email: String??
-    public var passwordHash: String?
-
-    public init(
-        canLogIn: Bool? = nil, retired: Bool? = nil, waitingForApproval: Bool? = nil, isAdministrator: Bool? = nil,
-        type: UserType? = nil, displayName: String?? = nil, email: String?? = nil, passwordHash: String? = nil
-    ) {
-        self.canLogIn = canLogIn
-        self.retired = retired
-        self.waitingForApproval = waitingForApproval
-        self.isAdministrator = isAdministrator
-        self.type = type
-        self.displayName = displayName
-        self.email = email
-        self.passwordHash = passwordHash
-    }
-}
-
-/// A row that failed verification: which table, which row, what is wrong.
-public struct IntegrityProblem: Sendable, Equatable, Codable, Hashable {
-    public var table: String
-    public var key: String
-    public var problem: String
-
-    public init(table: String, key: String, problem: String) {
-        self.table = table
-        self.key = key
-        self.problem = problem
-    }
-}
-
 /// The persistence of license data (DESIGN §4). Backends persist and lock; the rules in `LicenseCore` decide.
 ///
 /// Every method that changes data runs one transaction that reads what the rule needs, calls the rule, writes the
@@ -108,15 +69,22 @@ public protocol LicenseStoring: Sendable {
     func addSatellite(tenant: String, name: String, actor: String, now: Date) async throws -> Satellite
     func assignSatellite(tenant: String, satellite: String, module: ModuleKey, actor: String, now: Date) async throws
     func unassignSatellite(tenant: String, satellite: String, module: ModuleKey, actor: String, now: Date) async throws
+    /// Gives the user exactly `desired` (the plan per owner and the direct modules) in one decision: every removal and
+    /// insert, or nothing with every shortfall named.
+    func changeLicenses(
+        tenant: String, userName: String, to desired: DesiredLicenses, actor: String, now: Date
+    ) async throws -> LicenseChange
 
     // MARK: Events
     func addEvent(tenant: String, _ draft: EventDraft, actor: String, now: Date) async throws -> SystemEvent
     func updateEvent(tenant: String, id: Int64, changes: EventChanges, actor: String, now: Date) async throws -> SystemEvent
     func finishEvent(tenant: String, id: Int64, actor: String, now: Date) async throws -> SystemEvent
     func deleteEvent(tenant: String, id: Int64, actor: String, now: Date) async throws
-    /// The tenant's verified events after upkeep: events past their expected finish are finished, and
-    /// `license-expiring` is raised for owners past their admin-warning date.
+    /// The tenant's verified events as of `now` (an event past its expected finish reads as finished). Writes nothing.
     func events(tenant: String, now: Date) async throws -> [SystemEvent]
+    /// Writes down what time has done: events past their expected finish are finished, and `license-expiring` is
+    /// raised for owners past their admin-warning date. Answers whether anything changed.
+    func upkeep(tenant: String, now: Date) async throws -> Bool
     /// Raises one `tamper-detected` event (and audit entry) per problem row not reported before.
     func recordTamper(tenant: String, problems: [IntegrityProblem], now: Date) async throws -> [SystemEvent]
 
@@ -155,4 +123,8 @@ public protocol LicenseStoring: Sendable {
     func verify(tenant: String) async throws -> [IntegrityProblem]
     /// Audit entries, newest first, older than `before` (a sequence number) when given.
     func audit(tenant: String, before: Int64?, limit: Int) async throws -> [AuditEntry]
+
+    // MARK: Lifecycle
+    /// Stops background work and closes connections; the store is not used afterwards.
+    func close() async
 }

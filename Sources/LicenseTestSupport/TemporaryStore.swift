@@ -1,6 +1,9 @@
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
+import LicenseStoreSQLite
 
 /// The backends the store conformance suite runs against.
 public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -85,10 +88,8 @@ public final class TemporaryStore: Sendable {
 
     /// Closes the store and drops what it stored.
     public func close() async {
-        if let postgres = store as? PostgresLicenseStore {
-            await postgres.shutdown()
-            if let databaseURL { try? await PostgresTestServer.shared.dropDatabase(databaseURL) }
-        }
+        await store.close()
+        if let databaseURL { try? await PostgresTestServer.shared.dropDatabase(databaseURL) }
         remove()
     }
 

@@ -6,6 +6,8 @@ import HummingbirdBcrypt
 import LicenseCore
 import LicenseServer
 import LicenseStore
+import LicenseStoreEngine
+import LicenseStoreSQLite
 
 /// `licensing demo`: a working installation in one command — keys, a SuperOffice-like package, a partner's
 /// package, 25 users with plans and licenses, an administrator and an API token — then the server.

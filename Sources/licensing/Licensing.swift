@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreLive
 
 @main
 struct Licensing: AsyncParsableCommand {
@@ -47,14 +48,14 @@ struct StoreOptions: ParsableArguments {
     /// The store the options name: PostgreSQL with `--database`, else the SQLite database in `--data`, which must
     /// exist unless `create`.
     func openStore(create: Bool = false) async throws -> any LicenseStoring {
-        if let database {
-            return try await StoreLocation.postgres(database).open(dataDirectory: dataDirectory, createKey: create)
-        }
-        let file = dataDirectory.appendingPathComponent("licensing.sqlite")
-        guard create || FileManager.default.fileExists(atPath: file.path) else {
+        if database == nil && !create
+            && !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("licensing.sqlite").path)
+        {
             throw CLIError.input("no licensing data in \(data); run 'licensing init' first or pass --data")
         }
-        return try SQLiteLicenseStore(dataDirectory: dataDirectory)
+        return try await StoreFactory.open(
+            try StoreFactory.location(database: database, dataDirectory: dataDirectory), dataDirectory: dataDirectory,
+            create: create)
     }
 
     /// Where the data is, for messages: the database URL without its password, or the data directory.

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
+import LicenseStoreSQLite
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +20,7 @@ struct MigrateCommand: AsyncParsableCommand {
             guard PostgresURL.isPostgres(url) else { throw CLIError.input("--database must be a postgres:// URL") }
             // Migrations need no installation key: nothing is sealed.
             let store = try await PostgresLicenseStore.connect(url: url, sealer: try Sealer(secret: Sealer.makeSecret()))
-            await store.shutdown()
+            await store.close()
             Output.line("migrated \(StoreLocation.redacted(url))")
         }
     }
@@ -45,10 +48,10 @@ struct MigrateDataCommand: AsyncParsableCommand {
                 throw CLIError.input("--to must be a postgres:// URL")
             }
             if let tenant { try Validate.tenantID(tenant) }
-            guard
-                let source = try await StoreLocation.sqlite(dataDirectory: directory).open(dataDirectory: directory)
-                    as? SQLiteLicenseStore
-            else { throw CLIError.input("--from is not an SQLite store") }
+            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("licensing.sqlite").path) else {
+                throw CLIError.input("no licensing data in \(directory.path)")
+            }
+            let source = try SQLiteLicenseStore(dataDirectory: directory)
             // The target seals (and verifies) with the source's key: the rows are copied as they are.
             let sealer = try InstallationKey.load(dataDirectory: directory, create: false)
             let target = try await PostgresLicenseStore.connect(url: url, sealer: sealer, requestTimeout: .seconds(30))
@@ -60,7 +63,7 @@ struct MigrateDataCommand: AsyncParsableCommand {
                 for id in copied {
                     problems[id] = try await target.verify(tenant: id)
                 }
-                await target.shutdown()
+                await target.close()
                 if json {
                     Output.json(MigrationReport(rows: counts, problems: problems))
                 } else {
@@ -75,7 +78,7 @@ struct MigrateDataCommand: AsyncParsableCommand {
                     throw CLIError.integrity("the copied data does not verify (it did not on the source either)")
                 }
             } catch {
-                await target.shutdown()
+                await target.close()
                 throw error
             }
         }

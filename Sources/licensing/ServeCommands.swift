@@ -5,6 +5,10 @@ import Hummingbird
 import LicenseCore
 import LicenseServer
 import LicenseStore
+import LicenseStoreLive
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,20 +35,16 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let directory = URL(fileURLWithPath: data, isDirectory: true)
             let url = database ?? ProcessInfo.processInfo.environment["LICENSING_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
-            let store: any LicenseStoring
-            if let url {
-                guard case .postgres = try StoreLocation.parse(url) else {
-                    throw CLIError.input("--database must be a postgres:// URL")
-                }
-                store = try await StoreLocation.postgres(url).open(
-                    dataDirectory: directory, requestTimeout: .seconds(requestTimeout), listen: true)
-            } else {
-                store = try SQLiteLicenseStore(dataDirectory: directory)
-            }
+            let store = try await StoreFactory.open(
+                try StoreFactory.location(database: url, dataDirectory: directory), dataDirectory: directory,
+                create: url == nil, requestTimeout: .seconds(requestTimeout), listen: true)
             let app = try await buildApplication(
                 ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store)
-            try await app.runService()
-            if let postgres = store as? PostgresLicenseStore { await postgres.shutdown() }
+            // The store closes after the application has stopped: a group stops its services in reverse order.
+            let group = ServiceGroup(
+                services: [StoreService(store), app], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "licensing.serve"))
+            try await group.run()
         }
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreEngine
 
 extension Aggregation: ExpressibleByArgument {}
 

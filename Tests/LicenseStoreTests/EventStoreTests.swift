@@ -210,7 +210,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("license-expiring is raised once after the admin-warning date, however often events are read", arguments: StoreBackend.allCases)
+    @Test(
+        "license-expiring is raised by upkeep once after the admin-warning date, however often upkeep runs; reading events writes nothing",
+        arguments: StoreBackend.allCases)
     func licenseExpiring(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
@@ -218,8 +220,13 @@ struct EventStoreTests {
                 Fixtures.sampleSpec(dates: OwnerDates(expiresAt: Fixtures.days(30), adminWarningAt: Fixtures.days(-1))))
             let store = temporary.store
 
+            let version = try await store.version(of: Fixtures.tenantID)
             for _ in 0..<3 { _ = try await store.list() }
+            #expect(try await store.version(of: Fixtures.tenantID) == version)
+            #expect(try await store.list().filter { $0.key == EventRule.licenseExpiring }.isEmpty)
 
+            #expect(try await store.upkeep(tenant: Fixtures.tenantID, now: Fixtures.now))
+            for _ in 0..<2 { #expect(try await store.upkeep(tenant: Fixtures.tenantID, now: Fixtures.now) == false) }
             let expiring = try await store.list().filter { $0.key == EventRule.licenseExpiring }
             #expect(expiring.count == 1)
             #expect(expiring.first?.message.contains("SUPEROFFICE") == true)

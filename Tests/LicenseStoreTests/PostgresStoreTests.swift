@@ -3,7 +3,10 @@ import LicenseCore
 import LicenseTestSupport
 import Testing
 
-@testable import LicenseStore
+import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
+import LicenseStoreSQLite
 
 @Suite("PostgreSQL store: what happens when the database goes away")
 struct PostgresStoreTests {
@@ -17,7 +20,7 @@ struct PostgresStoreTests {
         let start = clock.now
         let running = Task { () -> (any Error)? in
             do {
-                _ = try await store.read(timeout: .seconds(60)) { session in try await session.execute("SELECT pg_sleep(30)") }
+                _ = try await store.backend.read(timeout: .seconds(60)) { session in try session.execute("SELECT pg_sleep(30)", []) }
                 return nil
             } catch {
                 return error
@@ -40,7 +43,7 @@ struct PostgresStoreTests {
             if !recovered { try await Task.sleep(for: .milliseconds(250)) }
         }
         #expect(recovered, "the store works again within 10 s of the restart")
-        await store.shutdown()
+        await store.close()
         await server.remove()
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import LicenseTestSupport
 
-@testable import LicenseStore
+import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
 
 /// The store's database opened a second time, as someone with database access would: plain SQL, no seals.
 ///
@@ -59,11 +61,30 @@ struct RawDatabase {
     /// The rows' values (the statements the tests read with have one column).
     private func postgresRows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws -> [[DatabaseValue]] {
         guard let postgres else { throw PostgresTestServerError("no PostgreSQL store") }
-        let values = arguments.map { $0?.databaseValue ?? .null }
-        let rows = try await postgres.write(tenant: nil) { session in
-            try await session.rows(sql, values).map { row in row.columnNames.map { row[$0] as DatabaseValue } }
+        let values = arguments.map { Self.sqlValue($0?.databaseValue ?? .null) }
+        return try await postgres.backend.write(tenant: nil, timeout: nil) { session in
+            try session.rows(sql, values).map { row in
+                row.values.map { value -> DatabaseValue in
+                    switch value {
+                    case .null: return .null
+                    case .integer(let int): return int.databaseValue
+                    case .real(let double): return double.databaseValue
+                    case .text(let text): return text.databaseValue
+                    case .blob(let bytes): return Data(bytes).databaseValue
+                    }
+                }
+            }
         }
-        return rows
+    }
+
+    static func sqlValue(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: return .null
+        case .int64(let int): return .integer(int)
+        case .double(let double): return .real(double)
+        case .string(let text): return .text(text)
+        case .blob(let data): return .blob([UInt8](data))
+        }
     }
 
     static func postgresSQL(_ sql: String) -> String {

@@ -1,6 +1,9 @@
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreEngine
+import LicenseStorePostgres
+import LicenseStoreSQLite
 import LicenseTestSupport
 import Testing
 
@@ -311,9 +314,9 @@ struct DataMigrationTests {
                 }
                 _ = try await PostgresTestServer.psql(url, "UPDATE module_license SET count = 99 WHERE module_name = 'web'")
                 #expect(try await target.verify(tenant: acme).map(\.table) == ["module_license"])
-                await target.shutdown()
+                await target.close()
             } catch {
-                await target.shutdown()
+                await target.close()
                 throw error
             }
             try? await PostgresTestServer.shared.dropDatabase(url)

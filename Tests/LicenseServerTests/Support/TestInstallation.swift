@@ -1,13 +1,14 @@
 import Foundation
 import LicenseCore
 import LicenseStore
+import LicenseStoreSQLite
 import LicenseTestSupport
 
 /// A data directory of its own — `licensing.sqlite` and `installation.key`, as `licensing serve` and the CLI use
 /// it — with a store opened on it. Removed at the end of `with`, whatever happens.
 final class TestInstallation: Sendable {
     let directory: URL
-    let store: SQLiteLicenseStore
+    let store: any LicenseStoring
 
     private init() throws {
         directory = FileManager.default.temporaryDirectory

@@ -1,7 +1,7 @@
 import GRDB
 
 /// Migrations of the SQLite schema (DESIGN §5). Registered once; never edited after they ship.
-enum Schema {
+enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -1,0 +1,201 @@
+import Foundation
+import LicenseCore
+import LicenseStore
+
+/// An owner's stored rows and what verifying them found.
+struct OwnerRows {
+    var record: OwnerRecord
+    var modules: [SignedModule]
+    var check: OwnerRowCheck
+
+    /// The owner with only its verified module rows, or nil when the owner row itself fails.
+    var verified: OwnerLicense? {
+        guard check.ownerProblem == nil else { return nil }
+        let good = modules.filter { check.badModules[$0.module.name] == nil }.map(\.module)
+        return OwnerLicense(header: record.header, modules: good)
+    }
+}
+
+// MARK: - Reading verified rows (inside a transaction)
+
+extension LicenseEngine {
+    func loadTenant(_ s: Backend.Session, _ id: String) throws -> (tenant: Tenant, isIntact: Bool) {
+        guard let record = try s.fetchOne(TenantRecord.self, "SELECT * FROM tenant WHERE id = ?", [.text(id)]) else {
+            throw LicenseInputError.unknownTenant(id)
+        }
+        return (record.tenant, sealer.isValid(record.seal, for: record.tenant.sealBytes))
+    }
+
+    /// The tenant, refusing to write on a tenant whose row has been tampered with.
+    func requireIntactTenant(_ s: Backend.Session, _ id: String) throws -> Tenant {
+        let (tenant, isIntact) = try loadTenant(s, id)
+        try IntegrityRule.requireIntactTenant(id, isIntact: isIntact)
+        return tenant
+    }
+
+    func loadHead(_ s: Backend.Session, tenant: String) throws -> TenantHeadRecord {
+        guard let head = try s.fetchOne(TenantHeadRecord.self, "SELECT * FROM tenant_head WHERE tenant_id = ?", [.text(tenant)])
+        else { throw LicenseInputError.unknownTenant(tenant) }
+        return head
+    }
+
+    /// The owners' rows and their module rows, checked. The stored package file (large) is read only `withPackage`.
+    func loadOwnerRows(
+        _ s: Backend.Session, tenant: Tenant, only owner: String? = nil, withPackage: Bool = false
+    ) throws -> [OwnerRows] {
+        var sql =
+            "SELECT " + (withPackage ? "*" : OwnerRecord.columnsWithoutPackage) + " FROM license_owner WHERE tenant_id = ?"
+        var arguments: [SQLValue] = [.text(tenant.id)]
+        if let owner {
+            sql += " AND owner_name = ?"
+            arguments.append(.text(owner))
+        }
+        return try s.fetchAll(OwnerRecord.self, sql + " ORDER BY owner_name", arguments).map { record in
+            let modules = try s.fetchAll(
+                ModuleRecord.self, "SELECT * FROM module_license WHERE tenant_id = ? AND owner_name = ? ORDER BY module_name",
+                [.text(tenant.id), .text(record.header.owner)]
+            ).map(\.signed)
+            let check = OwnerVerificationCache.shared.check(tenant: tenant, header: record.header, modules: modules)
+            return OwnerRows(record: record, modules: modules, check: check)
+        }
+    }
+
+    /// Owners whose rows verify, each with only its verified module rows.
+    func loadOwners(_ s: Backend.Session, tenant: Tenant, only owner: String? = nil) throws -> [String: OwnerLicense] {
+        var result: [String: OwnerLicense] = [:]
+        for rows in try loadOwnerRows(s, tenant: tenant, only: owner) {
+            if let verified = rows.verified { result[rows.record.header.owner] = verified }
+        }
+        return result
+    }
+
+    func loadUser(_ s: Backend.Session, tenant: String, userName: String) throws -> (record: UserRecord, isIntact: Bool)? {
+        guard
+            let record = try s.fetchOne(
+                UserRecord.self, "SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ? AND user_name = ?",
+                [.text(tenant), .text(userName)])
+        else { return nil }
+        return (record, sealer.isValid(record.seal, for: record.user.sealBytes(tenant: tenant)))
+    }
+
+    /// A user whose row verifies, else an error that names the problem.
+    func requireUser(_ s: Backend.Session, tenant: String, userName: String) throws -> UserRecord {
+        guard let (record, isIntact) = try loadUser(s, tenant: tenant, userName: userName) else {
+            throw LicenseInputError.unknownUser(userName)
+        }
+        try IntegrityRule.requireIntactUser(userName, isIntact: isIntact)
+        return record
+    }
+
+    /// Assignment rows with their seals, read by position.
+    func forEachAssignment(
+        _ s: Backend.Session, tenant: String, userID: Int64? = nil, _ body: (AssignmentRecord) throws -> Void
+    ) throws {
+        var sql = "SELECT \(AssignmentRecord.selection) FROM assignment WHERE tenant_id = ?"
+        var arguments: [SQLValue] = [.text(tenant)]
+        if let userID {
+            sql += " AND user_id = ?"
+            arguments.append(.integer(userID))
+        }
+        try s.forEachRow(sql, arguments) { try body(AssignmentRecord(row: $0)) }
+    }
+
+    /// The assignments whose seal holds.
+    func loadAssignments(_ s: Backend.Session, tenant: String, userID: Int64? = nil) throws -> [Assignment] {
+        let verifier = sealer.makeBulkVerifier()
+        var result: [Assignment] = []
+        try forEachAssignment(s, tenant: tenant, userID: userID) { record in
+            if verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant)) {
+                result.append(record.assignment)
+            }
+        }
+        return result
+    }
+
+    /// Distinct users holding each module, over every stored row (forged ones too: a seat is never over-sold).
+    func seatsInUse(
+        _ s: Backend.Session, tenant: String, owner: String? = nil, modules: [String]? = nil
+    ) throws -> [ModuleKey: Int] {
+        var filter = ""
+        var arguments: [SQLValue] = [.text(tenant)]
+        if let owner {
+            filter += " AND owner_name = ?"
+            arguments.append(.text(owner))
+            if let modules, !modules.isEmpty {
+                filter += " AND module_name IN (" + modules.map { _ in "?" }.joined(separator: ", ") + ")"
+                arguments += modules.map { .text($0) }
+            }
+        }
+        var result: [ModuleKey: Int] = [:]
+        try s.forEachRow(
+            "SELECT owner_name, module_name, COUNT(DISTINCT user_id) AS n FROM assignment WHERE tenant_id = ?\(filter)"
+                + " GROUP BY owner_name, module_name", arguments
+        ) { row in
+            result[ModuleKey(owner: try row["owner_name"], module: try row["module_name"])] = try row["n"]
+        }
+        try s.forEachRow(
+            "SELECT owner_name, module_name, COUNT(*) AS n FROM satellite_assignment WHERE tenant_id = ?\(filter)"
+                + " GROUP BY owner_name, module_name", arguments
+        ) { row in
+            result[ModuleKey(owner: try row["owner_name"], module: try row["module_name"]), default: 0] += try row["n"]
+        }
+        return result
+    }
+
+    func loadEvents(_ s: Backend.Session, tenant: String) throws -> (valid: [SystemEvent], void: [SystemEvent]) {
+        var valid: [SystemEvent] = []
+        var void: [SystemEvent] = []
+        for record in try s.fetchAll(EventRecord.self, "SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", [.text(tenant)])
+        {
+            if sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)) {
+                valid.append(record.event)
+            } else {
+                void.append(record.event)
+            }
+        }
+        return (valid, void)
+    }
+
+    func holders(_ s: Backend.Session, tenant: String, module: ModuleKey) throws -> [String] {
+        let arguments: [SQLValue] = [.text(tenant), .text(module.owner), .text(module.module)]
+        let users = try s.scalars(
+            String.self,
+            """
+            SELECT DISTINCT u.user_name FROM assignment a JOIN \(s.dialect.userTable) u ON u.tenant_id = a.tenant_id AND u.id = a.user_id
+            WHERE a.tenant_id = ? AND a.owner_name = ? AND a.module_name = ? ORDER BY u.user_name
+            """, arguments)
+        let satellites = try s.scalars(
+            String.self,
+            "SELECT satellite FROM satellite_assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? ORDER BY satellite",
+            arguments)
+        return users + satellites
+    }
+}
+
+// MARK: - Writing: the audit chain and the head
+
+extension LicenseEngine {
+    /// Appends a sealed entry chained to the previous one, bumps the tenant's version and tells other processes
+    /// (delivered when the transaction commits, and only then).
+    func appendAudit(
+        _ s: Backend.Session, tenant: String, actor: String, action: String, target: String, before: String?,
+        after: String?, now: Date
+    ) throws {
+        var head = try loadHead(s, tenant: tenant)
+        let entry = AuditEntry(
+            sequence: head.head.auditSequence + 1, at: now.wholeSeconds, actor: actor, action: action, target: target,
+            before: before, after: after, previousSeal: head.head.auditSeal)
+        let seal = sealer.seal(entry.sealBytes(tenant: tenant))
+        try s.insert(AuditRecord(tenantID: tenant, entry: entry, seal: seal))
+        head.head = TenantHead(
+            version: head.head.version + 1, auditSequence: entry.sequence, auditSeal: seal, eventIDs: head.head.eventIDs)
+        try saveHead(s, &head)
+        try s.notifyChange(tenant: tenant)
+    }
+
+    func saveHead(_ s: Backend.Session, _ head: inout TenantHeadRecord) throws {
+        head.head.eventIDs.sort()
+        head.seal = sealer.seal(head.head.sealBytes(tenant: head.tenantID))
+        try s.update(head, key: ["tenant_id"])
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import LicenseCore
+import LicenseStore
+
+extension LicenseEngine {
+    public func services(tenant: String) async throws -> [MeteredService] {
+        try await read { s in try self.services(s, tenant: tenant) }
+    }
+
+    func services(_ s: Backend.Session, tenant: String) throws -> [MeteredService] {
+        _ = try loadTenant(s, tenant)
+        return MeteredService.builtIn + (try customServices(s, tenant: tenant))
+    }
+
+    private func customServices(_ s: Backend.Session, tenant: String) throws -> [MeteredService] {
+        try s.rows("SELECT name, aggregation, unit FROM metered_service WHERE tenant_id = ? ORDER BY name", [.text(tenant)])
+            .map { row in
+                MeteredService(
+                    name: try row["name"], aggregation: Aggregation(rawValue: try row["aggregation"]) ?? .sum,
+                    unit: try row["unit"])
+            }
+    }
+
+    public func defineService(tenant: String, _ service: MeteredService, actor: String, now: Date) async throws {
+        try service.validate()
+        try await write(tenant: tenant) { s in
+            _ = try self.requireIntactTenant(s, tenant)
+            guard try !self.services(s, tenant: tenant).contains(where: { $0.name == service.name }) else {
+                throw LicenseInputError.duplicate("service '\(service.name)'")
+            }
+            try s.execute(
+                "INSERT INTO metered_service (tenant_id, name, aggregation, unit) VALUES (?, ?, ?, ?)",
+                [.text(tenant), .text(service.name), .text(service.aggregation.rawValue), .text(service.unit)])
+            try self.appendAudit(
+                s, tenant: tenant, actor: actor, action: "usage.service", target: service.name, before: nil,
+                after: "\(service.aggregation.rawValue), \(service.unit)", now: now)
+        }
+    }
+
+    public func tariffs(tenant: String) async throws -> [String: Tariff] {
+        try await read { s in try self.tariffs(s, tenant: tenant, services: self.services(s, tenant: tenant)) }
+    }
+
+    private func tariffs(_ s: Backend.Session, tenant: String, services: some Sequence<MeteredService>) throws -> [String: Tariff] {
+        var result: [String: Tariff] = [:]
+        for service in services { result[service.name] = Tariff.defaultTariff(for: service.name) }
+        try s.forEachRow("SELECT * FROM usage_tariff WHERE tenant_id = ?", [.text(tenant)]) { row in
+            let service: String = try row["service"]
+            let price: String = try row["price_per_unit"]
+            result[service] = Tariff(
+                service: service, includedBase: try row["included_base"], includedPerUser: try row["included_per_user"],
+                unitSize: try row["unit_size"], pricePerUnit: Decimal(string: price) ?? 0, currency: try row["currency"])
+        }
+        return result
+    }
+
+    public func setTariff(tenant: String, _ tariff: Tariff, actor: String, now: Date) async throws {
+        try tariff.validate()
+        try await write(tenant: tenant) { s in
+            _ = try self.requireIntactTenant(s, tenant)
+            let services = try self.services(s, tenant: tenant)
+            guard services.contains(where: { $0.name == tariff.service }) else {
+                throw LicenseInputError.invalid(field: "service", reason: "unknown service '\(tariff.service)'")
+            }
+            let before = try self.tariffs(s, tenant: tenant, services: services)[tariff.service]
+            try s.execute(
+                """
+                INSERT INTO usage_tariff (tenant_id, service, included_base, included_per_user, unit_size, price_per_unit, currency)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tenant_id, service) DO UPDATE SET included_base = excluded.included_base,
+                included_per_user = excluded.included_per_user, unit_size = excluded.unit_size,
+                price_per_unit = excluded.price_per_unit, currency = excluded.currency
+                """,
+                [
+                    .text(tenant), .text(tariff.service), tariff.includedBase.sqlValue, tariff.includedPerUser.sqlValue,
+                    tariff.unitSize.sqlValue, .text("\(tariff.pricePerUnit)"), .text(tariff.currency),
+                ])
+            try self.appendAudit(
+                s, tenant: tenant, actor: actor, action: "usage.tariff", target: tariff.service,
+                before: before.map(AuditText.tariff), after: AuditText.tariff(tariff), now: now)
+        }
+    }
+
+    /// Ingests a batch (see `LicenseStoring.ingestUsage`).
+    ///
+    /// The batch is validated before the write lock is taken, against the services read then; inside the lock it is
+    /// validated again only if a service was defined in between. New events are inserted through the backend's fast
+    /// path (an id already stored, or repeated earlier in the batch, is acknowledged as a duplicate and changes
+    /// nothing); the month aggregates and the threshold events move in the same transaction.
+    public func ingestUsage(tenant: String, _ events: [UsageEvent], users: Int, now: Date) async throws -> IngestResult {
+        let services = try await read { s in Self.serviceTable(try self.services(s, tenant: tenant)) }
+        try Self.requireValid(events, services: services, now: now)
+        return try await write(tenant: tenant) { s in
+            // The tenant exists (read above; tenants are never deleted): only the custom services can have changed.
+            var current = services
+            let custom = try self.customServices(s, tenant: tenant)
+            if custom.contains(where: { current[$0.name] != $0 }) {
+                current = Self.serviceTable(MeteredService.builtIn + custom)
+                try Self.requireValid(events, services: current, now: now)
+            }
+            return try self.insertUsage(s, tenant: tenant, events, services: current, users: users, now: now)
+        }
+    }
+
+    static func requireValid(_ events: [UsageEvent], services: [String: MeteredService], now: Date) throws {
+        let problems = MeteringRule.validate(events, services: services, now: now)
+        guard problems.isEmpty else { throw UsageBatchRejected(problems: problems) }
+    }
+
+    private static func serviceTable(_ services: [MeteredService]) -> [String: MeteredService] {
+        Dictionary(uniqueKeysWithValues: services.map { ($0.name, $0) })
+    }
+
+    /// A month's aggregate of one service, as the batch moves it.
+    private struct Aggregate {
+        var value: Int64
+        var events: Int64
+    }
+
+    private struct AggregateKey: Hashable, Comparable {
+        var month: Month
+        var service: String
+
+        /// Thresholds are raised month by month, service by service.
+        static func < (lhs: Self, rhs: Self) -> Bool { (lhs.month, lhs.service) < (rhs.month, rhs.service) }
+    }
+
+    /// Inserts a validated batch and moves the month aggregates; the caller holds the write transaction.
+    private func insertUsage(
+        _ s: Backend.Session, tenant: String, _ events: [UsageEvent], services: [String: MeteredService], users: Int,
+        now: Date
+    ) throws -> IngestResult {
+        let isNew = try s.insertUsageEvents(tenant: tenant, events, receivedAt: now.epochSeconds)
+        var aggregates: [AggregateKey: Aggregate] = [:]
+        var accepted = 0
+        for (event, wasInserted) in zip(events, isNew) where wasInserted {
+            accepted += 1
+            let key = AggregateKey(month: Month(containing: event.occurredAt), service: event.service)
+            let service = services[event.service]!
+            var isNewSubject = false
+            if service.aggregation == .unique, let subject = event.subject {
+                isNewSubject =
+                    try s.execute(
+                        "INSERT INTO usage_subject (tenant_id, month, service, subject) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        [.text(tenant), .text(key.month.description), .text(event.service), .text(subject)]) > 0
+            }
+            var aggregate: Aggregate
+            if let known = aggregates[key] {
+                aggregate = known
+            } else {
+                let current = try s.scalar(
+                    Int64.self, "SELECT value FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
+                    [.text(tenant), .text(key.month.description), .text(event.service)])
+                aggregate = Aggregate(value: current ?? 0, events: 0)
+            }
+            aggregate.value = MeteringRule.aggregate(
+                aggregate.value, adding: event, aggregation: service.aggregation, isNewSubject: isNewSubject)
+            aggregate.events += 1
+            aggregates[key] = aggregate
+        }
+        let tariffs = aggregates.isEmpty ? [:] : try self.tariffs(s, tenant: tenant, services: services.values)
+        var raised: [String] = []
+        for (key, aggregate) in aggregates.sorted(by: { $0.key < $1.key }) {
+            let (month, service) = (key.month.description, key.service)
+            let stored = try s.scalar(
+                Int.self, "SELECT users FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
+                [.text(tenant), .text(month), .text(service)])
+            let monthUsers = MeteringRule.recordedUsers(month: key.month, now: now, stored: stored, batchUsers: users)
+            try s.execute(
+                """
+                INSERT INTO usage_month (tenant_id, month, service, value, events, users) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tenant_id, month, service) DO UPDATE SET value = excluded.value,
+                events = usage_month.events + excluded.events, users = excluded.users
+                """,
+                [
+                    .text(tenant), .text(month), .text(service), .integer(aggregate.value), .integer(aggregate.events),
+                    .integer(Int64(monthUsers)),
+                ])
+            let tariff = tariffs[service] ?? Tariff.defaultTariff(for: service)
+            let prefix = MeteringRule.thresholdMarker(service: service, month: key.month, threshold: 0)
+                .dropLast(1)
+            let existing = Set(
+                try s.scalars(
+                    String.self,
+                    "SELECT scope_owner FROM system_event WHERE tenant_id = ? AND key = 'threshold-crossed' AND scope_owner LIKE ?",
+                    [.text(tenant), .text(String(prefix) + "%")]))
+            for draft in MeteringRule.thresholdDrafts(
+                service: service, unit: services[service]?.unit ?? "", month: key.month, value: aggregate.value,
+                allowance: tariff.allowance(users: monthUsers), existingMarkers: existing)
+            {
+                raised.append(
+                    try self.raiseEvent(s, tenant: tenant, draft: draft, actor: "system", now: now, replacingActive: true)
+                        .message)
+            }
+        }
+        if !raised.isEmpty {
+            try self.appendAudit(
+                s, tenant: tenant, actor: "system", action: "usage.threshold", target: "\(raised.count) thresholds",
+                before: nil, after: raised.joined(separator: "; "), now: now)
+        }
+        return IngestResult(accepted: accepted, duplicates: events.count - accepted, thresholdEvents: raised)
+    }
+
+    public func usageAggregates(tenant: String, month: Month) async throws -> [String: (value: Int64, users: Int)] {
+        let rows = try await read { s -> [(String, Int64, Int)] in
+            _ = try self.loadTenant(s, tenant)
+            return try s.rows(
+                "SELECT service, value, users FROM usage_month WHERE tenant_id = ? AND month = ?",
+                [.text(tenant), .text(month.description)]
+            ).map { (try $0["service"], try $0["value"], try $0["users"]) }
+        }
+        var result: [String: (value: Int64, users: Int)] = [:]
+        for (service, value, users) in rows { result[service] = (value, users) }
+        return result
+    }
+
+    public func pruneUsage(tenant: String, keepMonths: Int, now: Date) async throws -> Int {
+        guard (1...120).contains(keepMonths) else {
+            throw LicenseInputError.invalid(field: "keep-months", reason: "must be between 1 and 120")
+        }
+        var cutoff = Month(containing: now)
+        for _ in 0..<keepMonths { cutoff = cutoff.previous }
+        let before = cutoff.start.epochSeconds
+        return try await write(tenant: nil, timeout: longTimeout) { s in
+            _ = try self.loadTenant(s, tenant)
+            return try s.execute(
+                "DELETE FROM usage_event WHERE tenant_id = ? AND occurred_at < ?", [.text(tenant), .integer(before)])
+        }
+    }
+}

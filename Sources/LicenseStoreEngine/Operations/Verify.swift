@@ -1,0 +1,178 @@
+import Foundation
+import LicenseCore
+import LicenseStore
+
+extension LicenseEngine {
+    /// Walks every row of the tenant and names each one whose signature, seal or audit chain fails.
+    public func verify(tenant: String) async throws -> [IntegrityProblem] {
+        try await read(timeout: .seconds(3_600)) { s in try self.verify(s, tenant: tenant) }
+    }
+
+    func verify(_ s: Backend.Session, tenant: String) throws -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        let (tenantValue, isIntact) = try loadTenant(s, tenant)
+        if !isIntact {
+            problems.append(IntegrityProblem(table: "tenant", key: tenant, problem: "seal does not match the row (edited)"))
+        }
+        problems += try verifyOwners(s, tenant: tenantValue)
+        let verifier = sealer.makeBulkVerifier()
+        var userNames: [Int64: String] = [:]
+        try s.forEachRow("SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ?", [.text(tenant)]) { row in
+            let record = try UserRecord(row: row)
+            userNames[record.user.id] = record.user.userName
+            if !verifier.isValid(record.seal, for: record.user.sealBytes(tenant: tenant)) {
+                problems.append(
+                    IntegrityProblem(table: "user", key: record.user.userName, problem: "seal does not match the row (edited)"))
+            }
+        }
+        let check = AssignmentSealCheck(sealer: sealer, tenant: tenant)
+        let failed = try check.failures { submit in
+            try self.forEachAssignment(s, tenant: tenant) { submit($0) }
+        }
+        for record in failed {
+            let a = record.assignment
+            let who = userNames[a.userID] ?? "#\(a.userID)"
+            problems.append(
+                IntegrityProblem(
+                    table: "assignment", key: "\(a.key) → \(who)" + (a.viaPlan.map { " (via \($0))" } ?? ""),
+                    problem: "seal does not match the row (edited or inserted)"))
+        }
+        for record in try s.fetchAll(SatelliteRecord.self, "SELECT * FROM satellite WHERE tenant_id = ?", [.text(tenant)])
+        where !verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
+            problems.append(IntegrityProblem(table: "satellite", key: record.satellite.name, problem: "seal does not match the row"))
+        }
+        for record in try s.fetchAll(
+            SatelliteAssignmentRecord.self, "SELECT * FROM satellite_assignment WHERE tenant_id = ?", [.text(tenant)])
+        where !verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant)) {
+            problems.append(
+                IntegrityProblem(
+                    table: "satellite_assignment", key: "\(record.assignment.key) → \(record.assignment.satellite)",
+                    problem: "seal does not match the row"))
+        }
+        let events = try loadEvents(s, tenant: tenant)
+        for event in events.void {
+            problems.append(
+                IntegrityProblem(table: "system_event", key: "#\(event.id) \(event.key)", problem: "seal does not match the row (edited)"))
+        }
+        guard let head = try s.fetchOne(TenantHeadRecord.self, "SELECT * FROM tenant_head WHERE tenant_id = ?", [.text(tenant)])
+        else {
+            return problems + [IntegrityProblem(table: "tenant_head", key: tenant, problem: "missing")]
+        }
+        var chain = AuditChainCheck(tenant: tenant)
+        try s.forEachRow("SELECT * FROM audit_entry WHERE tenant_id = ? ORDER BY sequence", [.text(tenant)]) { row in
+            let record = try AuditRecord(row: row)
+            chain.add(record.entry, seal: record.seal, isSealValid: verifier.isValid(record.seal, for: record.entry.sealBytes(tenant: tenant)))
+        }
+        problems += chain.problems(head: head.head, isHeadSealValid: verifier.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
+        let stored = Set((events.valid + events.void).map(\.id))
+        let recorded = Set(head.head.eventIDs)
+        for id in recorded.subtracting(stored).sorted() {
+            problems.append(IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row deleted"))
+        }
+        for id in stored.subtracting(recorded).sorted() {
+            problems.append(IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row inserted outside the server"))
+        }
+        return problems
+    }
+
+    /// Owners and module rows: signatures chained to the root, bound to the tenant's company and serial; when an
+    /// owner's signature fails, the stored package file names the rows that should be there.
+    private func verifyOwners(_ s: Backend.Session, tenant: Tenant) throws -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        for rows in try loadOwnerRows(s, tenant: tenant, withPackage: true) {
+            let owner = rows.record.header.owner
+            if let problem = rows.check.ownerProblem {
+                problems.append(IntegrityProblem(table: "license_owner", key: owner, problem: problem))
+            }
+            for (module, problem) in rows.check.badModules.sorted(by: { $0.key < $1.key }) {
+                problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: problem))
+            }
+            guard rows.check.ownerProblem != nil else { continue }
+            guard let packaged = PackageVerifier.storedPackageModules(raw: rows.record.rawPackage, tenant: tenant) else {
+                problems.append(
+                    IntegrityProblem(table: "license_owner", key: owner, problem: "the stored package file does not verify"))
+                continue
+            }
+            let stored = Set(rows.modules.map(\.module.name))
+            let expected = Set(packaged.map(\.module.name))
+            for module in expected.subtracting(stored).sorted() {
+                problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row deleted"))
+            }
+            for module in stored.subtracting(expected).sorted() where rows.check.badModules[module] == nil {
+                problems.append(
+                    IntegrityProblem(
+                        table: "module_license", key: "\(owner.lowercased()).\(module)",
+                        problem: "row not in the active package (inserted)"))
+            }
+        }
+        try s.forEachRow(
+            """
+            SELECT m.owner_name AS owner_name, m.module_name AS module_name FROM module_license m LEFT JOIN license_owner o
+            ON o.tenant_id = m.tenant_id AND o.owner_name = m.owner_name WHERE m.tenant_id = ? AND o.owner_name IS NULL
+            ORDER BY m.owner_name, m.module_name
+            """, [.text(tenant.id)]
+        ) { row in
+            let owner: String = try row["owner_name"]
+            let module: String = try row["module_name"]
+            problems.append(
+                IntegrityProblem(
+                    table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row of an owner with no package"))
+        }
+        return problems
+    }
+}
+
+/// Checks assignment seals, the bulk of a `verify` (a million rows and more), on other threads while this one keeps
+/// reading rows: the rows go out in batches, at most two checked at a time, so reading and checking overlap on two
+/// cores and memory stays a few batches.
+final class AssignmentSealCheck: @unchecked Sendable {
+    static let batchSize = 4_096
+    static let batchesInFlight = 2
+
+    private let sealer: Sealer
+    private let tenant: String
+    private let group = DispatchGroup()
+    private let slots = DispatchSemaphore(value: AssignmentSealCheck.batchesInFlight)
+    private let lock = NSLock()
+    /// Rows whose seal failed, by batch number; guarded by `lock`.
+    private var failed: [Int: [AssignmentRecord]] = [:]
+
+    init(sealer: Sealer, tenant: String) {
+        self.sealer = sealer
+        self.tenant = tenant
+    }
+
+    /// The records `read` submits whose seal does not match, in the order submitted.
+    func failures(_ read: (_ submit: (AssignmentRecord) -> Void) throws -> Void) throws -> [AssignmentRecord] {
+        // Every submitted batch is waited for, also when reading fails, so no check outlives the read transaction.
+        defer { group.wait() }
+        var batch: [AssignmentRecord] = []
+        batch.reserveCapacity(Self.batchSize)
+        var number = 0
+        try read { record in
+            batch.append(record)
+            if batch.count == Self.batchSize {
+                submit(batch, number: number)
+                number += 1
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { submit(batch, number: number) }
+        group.wait()
+        return lock.withLock { failed.sorted { $0.key < $1.key }.flatMap(\.value) }
+    }
+
+    private func submit(_ batch: [AssignmentRecord], number: Int) {
+        slots.wait()
+        group.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            defer {
+                self.slots.signal()
+                self.group.leave()
+            }
+            let verifier = self.sealer.makeBulkVerifier()
+            let bad = batch.filter { !verifier.isValid($0.seal, for: $0.assignment.sealBytes(tenant: self.tenant)) }
+            if !bad.isEmpty { self.lock.withLock { self.failed[number] = bad } }
+        }
+    }
+}
