@@ -32,45 +32,6 @@ public struct NewUser: Sendable, Equatable {
     }
 }
 
-/// Changes to a user's license-relevant flags; nil leaves a field as it is.
-public struct UserChanges: Sendable, Equatable {
-    public var canLogIn: Bool?
-    public var retired: Bool?
-    public var waitingForApproval: Bool?
-    public var isAdministrator: Bool?
-    public var type: UserType?
-    public var displayName: String??
-    public var email: String??
-    public var passwordHash: String?
-
-    public init(
-        canLogIn: Bool? = nil, retired: Bool? = nil, waitingForApproval: Bool? = nil, isAdministrator: Bool? = nil,
-        type: UserType? = nil, displayName: String?? = nil, email: String?? = nil, passwordHash: String? = nil
-    ) {
-        self.canLogIn = canLogIn
-        self.retired = retired
-        self.waitingForApproval = waitingForApproval
-        self.isAdministrator = isAdministrator
-        self.type = type
-        self.displayName = displayName
-        self.email = email
-        self.passwordHash = passwordHash
-    }
-}
-
-/// A row that failed verification: which table, which row, what is wrong.
-public struct IntegrityProblem: Sendable, Equatable, Codable, Hashable {
-    public var table: String
-    public var key: String
-    public var problem: String
-
-    public init(table: String, key: String, problem: String) {
-        self.table = table
-        self.key = key
-        self.problem = problem
-    }
-}
-
 /// The persistence of license data (DESIGN §4). Backends persist and lock; the rules in `LicenseCore` decide.
 ///
 /// Every method that changes data runs one transaction that reads what the rule needs, calls the rule, writes the

@@ -390,6 +390,41 @@ public enum MeteringRule {
     }
 }
 
+// MARK: - Threshold events and closed months
+
+extension MeteringRule {
+    /// What marks a threshold event of a service and month, its scope owner: `service@YYYY-MM@threshold`.
+    public static func thresholdMarker(service: String, month: Month, threshold: Int) -> String {
+        "\(service)@\(month)@\(threshold)"
+    }
+
+    /// One `threshold-crossed` draft per threshold the month's usage stands at (`reached`) not raised before.
+    ///
+    /// Every threshold reached, not only those crossed now: an allowance that shrank (fewer users) puts usage over a
+    /// threshold without a crossing. `existingMarkers` are the scope owners of the tenant's `threshold-crossed` events
+    /// (any status), so each threshold is raised once per month.
+    public static func thresholdDrafts(
+        service: String, unit: String, month: Month, value: Int64, allowance: Int64, existingMarkers: Set<String>
+    ) -> [EventDraft] {
+        reached(value: value, allowance: allowance).compactMap { threshold in
+            let marker = thresholdMarker(service: service, month: month, threshold: threshold)
+            guard !existingMarkers.contains(marker) else { return nil }
+            return EventDraft(
+                key: SystemEvent.thresholdCrossed, scope: .database, scopeOwner: marker,
+                message: "\(service) reached \(threshold) % of its \(month) allowance (\(value) of \(allowance) \(unit))",
+                systemWide: true)
+        }
+    }
+
+    /// The users to record with a month's aggregate: a closed month (before `now`'s) keeps the users stored while it
+    /// ran, so a late event does not move its allowance; the running month (or a month with nothing stored) takes the
+    /// batch's users.
+    public static func recordedUsers(month: Month, now: Date, stored: Int?, batchUsers: Int) -> Int {
+        guard month < Month(containing: now), let stored else { return batchUsers }
+        return stored
+    }
+}
+
 /// A usage batch refused whole: each bad event's index and reason.
 public struct UsageBatchRejected: Error, Sendable, Equatable, CustomStringConvertible {
     public var problems: [BatchProblem]

@@ -9,6 +9,7 @@ public struct SystemEvent: Sendable, Equatable, Codable {
     public static let messageOfTheDay = "message-of-the-day"
     public static let licenseActivated = "license-activated"
     public static let tamperDetected = "tamper-detected"
+    public static let thresholdCrossed = "threshold-crossed"
 
     public var id: Int64
     public var key: String

@@ -85,7 +85,7 @@ public enum EventRule {
 
     /// Active events whose expected finish has passed: they are finished when next read.
     public static func expired(_ events: [SystemEvent], now: Date) -> [SystemEvent] {
-        events.filter { $0.status == .active && ($0.expectedFinish.map { $0 <= now } ?? false) }
+        events.filter { isExpired($0, now: now) }
     }
 
     /// One `license-expiring` event per owner and package once its admin-warning date has passed.

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Refusals on rows whose seal is broken: a store loads a row, checks its seal and asks here before it writes.
+public enum IntegrityRule {
+    /// Refuses to write on a tenant whose row has been tampered with.
+    public static func requireIntactTenant(_ id: String, isIntact: Bool) throws {
+        guard isIntact else {
+            throw LicenseRefusal(
+                .integrity, "the tenant row of '\(id)' has been tampered with (seal broken); run 'licensing verify'")
+        }
+    }
+
+    /// Refuses to decide anything for a user whose row has been tampered with.
+    public static func requireIntactUser(_ userName: String, isIntact: Bool) throws {
+        guard isIntact else {
+            throw LicenseRefusal(.integrity, "the row of user '\(userName)' has been tampered with (seal broken)")
+        }
+    }
+
+    /// Refuses to change an event whose row has been tampered with.
+    public static func requireIntactEvent(_ id: Int64, isIntact: Bool) throws {
+        guard isIntact else {
+            throw LicenseRefusal(.integrity, "event #\(id) has been tampered with (seal broken)")
+        }
+    }
+}
