@@ -3676,7 +3676,7 @@ enum OpenAPIDocument {
             ],
             "minLength": 8,
             "maxLength": 72,
-            "description": "Only for administrators (`isAdministrator: true`): the admin pages' password, stored as a bcrypt hash."
+            "description": "Only for administrators (`isAdministrator: true`): the admin pages' password, 8 to 72 characters and at most 72 bytes in UTF-8 (the most bcrypt reads), stored as a bcrypt hash."
           }
         },
         "if": {

@@ -83,6 +83,12 @@ public struct TenantStateBuilder: Sendable {
         assignments.removeAll { rows.contains($0) }
     }
 
+    /// Writes the rows a license change planned, as a store would: removals first, then inserts.
+    public mutating func apply(_ change: LicenseChange) {
+        remove(change.removals)
+        assignments += change.inserts
+    }
+
     /// Makes every seat of a module taken by other users.
     public mutating func fill(_ module: String, owner: String = Fixtures.superOffice) {
         let key = ModuleKey(owner: owner, module: module)

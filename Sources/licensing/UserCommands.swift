@@ -25,9 +25,8 @@ struct UserCommand: AsyncParsableCommand {
                 var hash: String?
                 if passwordStdin {
                     guard admin else { throw CLIError.input("--password-stdin is only for administrators (--admin)") }
-                    guard let password = readLine(strippingNewline: true), password.count >= 8, password.count <= 72 else {
-                        throw CLIError.input("the password on stdin must be 8 to 72 characters")
-                    }
+                    let password = readLine(strippingNewline: true) ?? ""
+                    try PasswordPolicy.validate(password)
                     hash = Bcrypt.hash(password, cost: 10)
                 }
                 let sqlite = try await store.openStore()

@@ -101,6 +101,10 @@ struct RouteTests {
         .post("users", .json(#"{"userName": "robot", "type": "robot"}"#), 422, code: "invalid-input"),
         .post("users", .json(#"{"userName": "a/b"}"#), 422, code: "invalid-input"),
         .post("users", .json(#"{"userName": "eve", "password": "secret-enough"}"#), 422, code: "invalid-input"),
+        .post("users", .json(#"{"userName": "eve", "isAdministrator": true, "password": "short"}"#), 422, code: "invalid-input"),
+        .post(
+            "users", .json(#"{"userName": "eve", "isAdministrator": true, "password": "\#(String(repeating: "æ", count: 37))"}"#),
+            422, code: "invalid-input"),
         .post("users", .json(#"[]"#), 422, code: "invalid-input"),
         .patch("users/ada", .json(#"{"retired": "yes"}"#), 422, code: "invalid-input"),
         .post("users/ada/login-check", .json(#"{"client": "mac"}"#), 422, code: "invalid-input"),

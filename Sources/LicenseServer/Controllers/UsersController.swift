@@ -18,7 +18,7 @@ struct UsersController {
         var isAdministrator: Bool?
         var displayName: String?
         var email: String?
-        /// Only for administrators: the admin pages' password (8–72 characters), stored as a bcrypt hash.
+        /// Only for administrators: the admin pages' password (`PasswordPolicy`), stored as a bcrypt hash.
         var password: String?
     }
 
@@ -66,7 +66,7 @@ struct UsersController {
             var hash: String?
             if let password = body.password {
                 guard body.isAdministrator == true else { throw APIError.invalid("only administrators have a password") }
-                guard (8...72).contains(password.count) else { throw APIError.invalid("the password must be 8 to 72 characters") }
+                try PasswordPolicy.validate(password)
                 hash = Bcrypt.hash(password, cost: 10)
             }
             let draft = NewUser(
