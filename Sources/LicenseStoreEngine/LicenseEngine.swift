@@ -20,7 +20,7 @@ public final class LicenseEngine<Backend: DatabaseBackend>: LicenseStoring {
 
     public var changeFeed: AsyncStream<StoreChange>? { backend.changeFeed }
 
-    public func close() async { await backend.close() }
+    public func close() async { await backend.shutdown() }
 
     // MARK: - Transactions
 
@@ -30,7 +30,8 @@ public final class LicenseEngine<Backend: DatabaseBackend>: LicenseStoring {
         try await backend.write(tenant: tenant, timeout: timeout, body)
     }
 
-    func read<T: Sendable>(timeout: Duration? = nil, _ body: @escaping @Sendable (Backend.Session) throws -> T) async throws -> T {
+    func read<T: Sendable>(timeout: Duration? = nil, _ body: @escaping @Sendable (Backend.Session) throws -> T) async throws -> T
+    {
         try await backend.read(timeout: timeout, body)
     }
 }

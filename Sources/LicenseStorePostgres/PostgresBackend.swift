@@ -23,7 +23,14 @@ public final class PostgresBackend: DatabaseBackend {
     let requestTimeout: Duration
     public let changeFeed: AsyncStream<StoreChange>?
     private let background: [Task<Void, Never>]
-    private let threads: NIOThreadPool
+    private var threads: NIOThreadPool { Self.threads }
+    /// The threads transactions' decisions run on, shared by every store of the process (a thread waits for each
+    /// statement's answer; the tenant's head-row lock already makes one tenant's writers take turns).
+    static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 32)
+        pool.start()
+        return pool
+    }()
     /// A tenant's writers on this node queue here before they take a connection.
     private let gates = TenantGates()
     /// Open while the database is known to be unreachable: requests fail at once instead of each waiting out the
@@ -45,22 +52,20 @@ public final class PostgresBackend: DatabaseBackend {
             url, connectTimeout: requestTimeout, maximumConnections: maximumConnections)
         let backend = PostgresBackend(
             client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
-            requestTimeout: requestTimeout, threads: maximumConnections, listen: listen)
+            requestTimeout: requestTimeout, listen: listen)
         do {
             try await backend.migrate()
         } catch {
-            await backend.close()
+            await backend.shutdown()
             throw error
         }
         return backend
     }
 
-    private init(client: PostgresClient, logger: Logger, requestTimeout: Duration, threads: Int, listen: Bool) {
+    private init(client: PostgresClient, logger: Logger, requestTimeout: Duration, listen: Bool) {
         self.client = client
         self.logger = logger
         self.requestTimeout = requestTimeout
-        self.threads = NIOThreadPool(numberOfThreads: max(2, threads))
-        self.threads.start()
         var background = [Task { await client.run() }]
         if listen {
             let (stream, continuation) = AsyncStream.makeStream(of: StoreChange.self, bufferingPolicy: .bufferingNewest(1_000))
@@ -72,14 +77,14 @@ public final class PostgresBackend: DatabaseBackend {
         self.background = background
     }
 
-    /// Stops the change feed, closes the pool and ends the transaction threads.
-    public func close() async {
+    /// Stops the change feed and closes the pool. A transaction thread still waiting for a statement is freed at
+    /// that statement's deadline.
+    public func shutdown() async {
         outage.stop()
         for task in background.reversed() {
             task.cancel()
             await task.value
         }
-        try? await threads.shutdownGracefully()
     }
 
     /// Holds one connection that LISTENs; after every (re)connection it reports `.all`, since notifications sent
@@ -125,7 +130,8 @@ public final class PostgresBackend: DatabaseBackend {
     }
 
     /// A read-only transaction that sees one consistent state of the database.
-    public func read<T: Sendable>(timeout: Duration?, _ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+    public func read<T: Sendable>(timeout: Duration?, _ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T
+    {
         try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", timeout: timeout, body)
     }
 
@@ -135,13 +141,17 @@ public final class PostgresBackend: DatabaseBackend {
         if let message = outage.message { throw StoreUnavailable(message) }
         let leased = LeaseWatch()
         let abandoned = AbandonFlag()
+        let finish = timeout ?? requestTimeout
+        // A statement never waits past the request's own deadline (plus a margin for the rollback).
+        let deadline = DispatchTime.now() + .milliseconds(Int((finish + .seconds(1)).components.seconds * 1_000))
         do {
-            return try await withDeadlines(connect: requestTimeout, finish: timeout ?? requestTimeout, leased: leased) {
+            return try await withDeadlines(connect: requestTimeout, finish: finish, leased: leased) {
                 [client, threads, logger] in
                 try await client.withConnection { connection in
                     leased.set(connection)
                     defer { leased.release(connection) }
-                    let session = PostgresSession(connection: connection, logger: logger, abandoned: abandoned)
+                    let session = PostgresSession(
+                        connection: connection, logger: logger, abandoned: abandoned, deadline: deadline)
                     return try await threads.runIfActive { try Self.run(begin: begin, session: session, body) }
                 }
             }
@@ -166,9 +176,9 @@ public final class PostgresBackend: DatabaseBackend {
             return value
         } catch {
             do {
-                _ = try session.connection.query("ROLLBACK", logger: session.logger).wait()
+                _ = try session.wait(for: session.connection.query("ROLLBACK", logger: session.logger))
             } catch {
-                try? session.connection.close().wait()
+                session.connection.close().whenComplete { _ in }
             }
             throw error
         }

@@ -15,12 +15,31 @@ public struct PostgresSession: StoreSession, Sendable {
     let logger: Logger
     /// Set when the caller stopped waiting (a deadline): the next statement fails instead of running.
     let abandoned: AbandonFlag
+    /// No statement waits past this: a thread is never held by a query whose connection went quiet.
+    let deadline: DispatchTime
 
     public var dialect: SQLDialect { SQLDialect(userTable: "app_user", lockRows: " FOR UPDATE", locksTenantTable: true) }
 
     func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
         guard !abandoned.isSet else { throw StoreUnavailable("the request's deadline passed") }
-        return try connection.query(try Self.makeQuery(sql, arguments), logger: logger).wait()
+        return try wait(for: connection.query(try Self.makeQuery(sql, arguments), logger: logger))
+    }
+
+    /// The future's value, waited for on this thread until the deadline; past it the connection is closed (it may be
+    /// mid-statement) and the statement fails as unavailable.
+    func wait<Value: Sendable>(for future: EventLoopFuture<Value>) throws -> Value {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<Value>()
+        future.whenComplete { result in
+            box.set(result)
+            done.signal()
+        }
+        guard done.wait(timeout: deadline) == .success, let result = box.result else {
+            abandoned.set()
+            connection.close().whenComplete { _ in }
+            throw StoreUnavailable("the database did not answer in time")
+        }
+        return try result.get()
     }
 
     public func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
@@ -112,6 +131,14 @@ public struct PostgresSession: StoreSession, Sendable {
         default: return .text(try cell.decode(String.self))
         }
     }
+}
+
+/// A result handed from an event loop to the waiting thread.
+final class ResultBox<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<Value, any Error>?
+    var result: Result<Value, any Error>? { lock.withLock { value } }
+    func set(_ result: Result<Value, any Error>) { lock.withLock { value = result } }
 }
 
 /// Set once the transaction's caller stopped waiting.

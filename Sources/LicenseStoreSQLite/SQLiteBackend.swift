@@ -26,7 +26,7 @@ public final class SQLiteBackend: DatabaseBackend {
 
     public var changeFeed: AsyncStream<StoreChange>? { nil }
 
-    public func close() async {}
+    public func shutdown() async {}
 
     public func write<T: Sendable>(
         tenant: String?, timeout: Duration?, _ body: @escaping @Sendable (SQLiteSession) throws -> T

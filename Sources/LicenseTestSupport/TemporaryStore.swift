@@ -72,7 +72,9 @@ public final class TemporaryStore: Sendable {
     deinit { remove() }
 
     /// Runs `body` with a new temporary store of `backend` and removes it afterwards, whatever happens.
-    public static func with<T>(_ backend: StoreBackend = .sqlite, _ body: (TemporaryStore) async throws -> T) async throws
+    public static func with<T>(
+        _ backend: StoreBackend = .sqlite, _ body: (TemporaryStore) async throws -> T
+    ) async throws
         -> T
     {
         let temporary = try await make(backend)

@@ -15,11 +15,13 @@ private func licensedTenant(_ temporary: TemporaryStore) async throws {
     let store = temporary.store
     _ = try await store.addUsers(
         tenant: acme,
-        [NewUser(userName: "alice", canLogIn: true), NewUser(userName: "boss", canLogIn: true, isAdministrator: true)], actor: actor,
+        [NewUser(userName: "alice", canLogIn: true), NewUser(userName: "boss", canLogIn: true, isAdministrator: true)],
+        actor: actor,
         now: Fixtures.now)
     for user in ["alice", "boss"] {
         for module in ["user", "web"] {
-            _ = try await store.assign(tenant: acme, userName: user, module: Fixtures.key(module), actor: actor, now: Fixtures.now)
+            _ = try await store.assign(
+                tenant: acme, userName: user, module: Fixtures.key(module), actor: actor, now: Fixtures.now)
         }
     }
 }
@@ -64,7 +66,8 @@ struct EventStoreTests {
 
             let later = Fixtures.now.addingTimeInterval(60)
             let edited = try await store.updateEvent(
-                tenant: acme, id: added.id, changes: EventChanges(message: "Travel is off until tomorrow", expectedFinish: .some(nil)),
+                tenant: acme, id: added.id,
+                changes: EventChanges(message: "Travel is off until tomorrow", expectedFinish: .some(nil)),
                 actor: actor, now: later)
             #expect(edited.message == "Travel is off until tomorrow")
             #expect(edited.expectedFinish == nil)
@@ -90,7 +93,9 @@ struct EventStoreTests {
         }
     }
 
-    @Test("a second active event with the same key, scope and owner is refused; after finishing the first it is allowed", arguments: StoreBackend.allCases)
+    @Test(
+        "a second active event with the same key, scope and owner is refused; after finishing the first it is allowed",
+        arguments: StoreBackend.allCases)
     func oneActivePerScope(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
@@ -106,7 +111,8 @@ struct EventStoreTests {
             _ = try await store.add(EventDraft(key: SystemEvent.noLogin, message: "m"))
 
             _ = try await store.finishEvent(tenant: acme, id: first.id, actor: actor, now: Fixtures.now)
-            let second = try await store.add(EventDraft(key: SystemEvent.noLogin, scope: .user, scopeOwner: "alice", message: "again"))
+            let second = try await store.add(
+                EventDraft(key: SystemEvent.noLogin, scope: .user, scopeOwner: "alice", message: "again"))
             #expect(second.id > first.id)
         }
     }
@@ -145,7 +151,9 @@ struct EventStoreTests {
 
     // MARK: - Effects
 
-    @Test("an active no-login blocks the normal user and not the administrator; a message of the day reaches both", arguments: StoreBackend.allCases)
+    @Test(
+        "an active no-login blocks the normal user and not the administrator; a message of the day reaches both",
+        arguments: StoreBackend.allCases)
     func effects(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
@@ -170,21 +178,26 @@ struct EventStoreTests {
             try await licensedTenant(temporary)
             let store = temporary.store
             let event = try await store.add(
-                EventDraft(key: EventRule.userImport, scope: .database, message: "Importing", progressDone: 0, progressTotal: 10_000))
-            _ = try await store.updateEvent(tenant: acme, id: event.id, changes: EventChanges(progressDone: 500), actor: actor, now: Fixtures.now)
+                EventDraft(
+                    key: EventRule.userImport, scope: .database, message: "Importing", progressDone: 0, progressTotal: 10_000))
+            _ = try await store.updateEvent(
+                tenant: acme, id: event.id, changes: EventChanges(progressDone: 500), actor: actor, now: Fixtures.now)
 
             let read = try #require(try await store.list().first { $0.id == event.id })
             #expect(read.progressDone == 500)
             #expect(read.progressTotal == 10_000)
             await #expect(throws: LicenseInputError.self) {
-                try await store.updateEvent(tenant: acme, id: event.id, changes: EventChanges(progressDone: 10_001), actor: actor, now: Fixtures.now)
+                try await store.updateEvent(
+                    tenant: acme, id: event.id, changes: EventChanges(progressDone: 10_001), actor: actor, now: Fixtures.now)
             }
         }
     }
 
     // MARK: - System events
 
-    @Test("each activation raises license-activated naming what changed, replacing the one before", arguments: StoreBackend.allCases)
+    @Test(
+        "each activation raises license-activated naming what changed, replacing the one before", arguments: StoreBackend.allCases
+    )
     func licenseActivated(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
@@ -201,7 +214,9 @@ struct EventStoreTests {
             try await temporary.activate(
                 Fixtures.sampleSpec(issuedAt: Fixtures.date("2026-02-01T00:00:00Z"), counts: ["web": 25]),
                 now: Fixtures.now.addingTimeInterval(60))
-            let both = try await store.list(now: Fixtures.now.addingTimeInterval(60)).filter { $0.key == SystemEvent.licenseActivated }
+            let both = try await store.list(now: Fixtures.now.addingTimeInterval(60)).filter {
+                $0.key == SystemEvent.licenseActivated
+            }
             #expect(both.count == 2)
             #expect(both.filter { $0.status == .active }.count == 1)
             let newest = try #require(both.max { $0.id < $1.id })
@@ -235,7 +250,9 @@ struct EventStoreTests {
 
     // MARK: - Tamper detection
 
-    @Test("deleting the no-login row behind the server's back is detected by verify, naming the row", arguments: StoreBackend.allCases)
+    @Test(
+        "deleting the no-login row behind the server's back is detected by verify, naming the row",
+        arguments: StoreBackend.allCases)
     func deletedNoLogin(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in
             try await licensedTenant(temporary)
@@ -252,7 +269,8 @@ struct EventStoreTests {
 
     @Test(
         "editing the no-login row behind the server's back is detected by verify, naming the row",
-        arguments: StoreBackend.allCases, [
+        arguments: StoreBackend.allCases,
+        [
             "UPDATE system_event SET status = 'finished' WHERE id = ?",
             "UPDATE system_event SET scope = 'user', scope_owner = 'nobody' WHERE id = ?",
             "UPDATE system_event SET message = 'Come in' WHERE id = ?",
@@ -269,7 +287,8 @@ struct EventStoreTests {
             let problems = try await store.verify(tenant: acme)
             #expect(
                 problems == [
-                    IntegrityProblem(table: "system_event", key: "#\(noLogin.id) no-login", problem: "seal does not match the row (edited)")
+                    IntegrityProblem(
+                        table: "system_event", key: "#\(noLogin.id) no-login", problem: "seal does not match the row (edited)")
                 ])
         }
     }
@@ -281,7 +300,8 @@ struct EventStoreTests {
             let store = temporary.store
             let motd = try await store.add(EventDraft(key: SystemEvent.messageOfTheDay, message: "Welcome"))
 
-            try await RawDatabase(temporary).execute("UPDATE system_event SET message = 'Send your password to evil@example.com' WHERE id = ?", [motd.id])
+            try await RawDatabase(temporary).execute(
+                "UPDATE system_event SET message = 'Send your password to evil@example.com' WHERE id = ?", [motd.id])
 
             let problems = try await store.verify(tenant: acme)
             #expect(problems.map(\.table) == ["system_event"])
@@ -306,7 +326,9 @@ struct EventStoreTests {
 
             let problems = try await store.verify(tenant: acme)
 
-            #expect(problems.contains(IntegrityProblem(table: "system_event", key: "#999", problem: "row inserted outside the server")))
+            #expect(
+                problems.contains(
+                    IntegrityProblem(table: "system_event", key: "#999", problem: "row inserted outside the server")))
             #expect(problems.contains { $0.key == "#999 no-freetext" })
         }
     }
@@ -327,13 +349,18 @@ struct EventStoreTests {
 
             #expect(first.problems.count == 2)
             #expect(first.raised.count == 2)
-            #expect(Set(first.raised.compactMap(\.scopeOwner)) == ["system_event:#\(noLogin.id)", "system_event:#\(motd.id) message-of-the-day"])
+            #expect(
+                Set(first.raised.compactMap(\.scopeOwner)) == [
+                    "system_event:#\(noLogin.id)", "system_event:#\(motd.id) message-of-the-day",
+                ])
             #expect(first.raised.allSatisfy { $0.message.contains("Tampering detected") })
             #expect(second.problems == first.problems, "the tamper events themselves are sealed and verify")
             #expect(second.raised.isEmpty)
             let tamper = try await store.list().filter { $0.key == SystemEvent.tamperDetected }
             #expect(tamper.count == 2)
-            #expect(try await store.audit(tenant: acme, before: nil, limit: 50).filter { $0.action == "integrity.tamper-detected" }.count == 1)
+            #expect(
+                try await store.audit(tenant: acme, before: nil, limit: 50).filter { $0.action == "integrity.tamper-detected" }
+                    .count == 1)
         }
     }
 

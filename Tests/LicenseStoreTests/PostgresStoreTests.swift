@@ -1,12 +1,11 @@
 import Foundation
 import LicenseCore
-import LicenseTestSupport
-import Testing
-
 import LicenseStore
 import LicenseStoreEngine
 import LicenseStorePostgres
 import LicenseStoreSQLite
+import LicenseTestSupport
+import Testing
 
 @Suite("PostgreSQL store: what happens when the database goes away")
 struct PostgresStoreTests {
@@ -20,7 +19,9 @@ struct PostgresStoreTests {
         let start = clock.now
         let running = Task { () -> (any Error)? in
             do {
-                _ = try await store.backend.read(timeout: .seconds(60)) { session in try session.execute("SELECT pg_sleep(30)", []) }
+                _ = try await store.backend.read(timeout: .seconds(60)) { session in
+                    try session.execute("SELECT pg_sleep(30)", [])
+                }
                 return nil
             } catch {
                 return error

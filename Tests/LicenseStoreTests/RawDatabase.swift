@@ -1,10 +1,9 @@
 import Foundation
 import GRDB
-import LicenseTestSupport
-
 import LicenseStore
 import LicenseStoreEngine
 import LicenseStorePostgres
+import LicenseTestSupport
 
 /// The store's database opened a second time, as someone with database access would: plain SQL, no seals.
 ///

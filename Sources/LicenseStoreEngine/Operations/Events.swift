@@ -106,7 +106,8 @@ extension LicenseEngine {
             let drafts = EventRule.tamperDrafts(problems: problems.map { ($0.table, $0.key, $0.problem) }, events: events)
             var raised: [SystemEvent] = []
             for draft in drafts {
-                raised.append(try self.raiseEvent(s, tenant: tenant, draft: draft, actor: "system", now: now, replacingActive: false))
+                raised.append(
+                    try self.raiseEvent(s, tenant: tenant, draft: draft, actor: "system", now: now, replacingActive: false))
             }
             if !raised.isEmpty {
                 try self.appendAudit(
@@ -122,7 +123,8 @@ extension LicenseEngine {
             let record = try s.fetchOne(
                 EventRecord.self, "SELECT * FROM system_event WHERE tenant_id = ? AND id = ?", [.text(tenant), .integer(id)])
         else { throw LicenseInputError.unknownEvent(id) }
-        try IntegrityRule.requireIntactEvent(id, isIntact: sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)))
+        try IntegrityRule.requireIntactEvent(
+            id, isIntact: sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)))
         return record
     }
 

@@ -86,7 +86,8 @@ extension LicenseEngine {
     func insert(_ s: Backend.Session, tenant: String, assignments: [Assignment]) throws {
         for assignment in assignments {
             try s.upsert(
-                AssignmentRecord(tenantID: tenant, assignment: assignment, seal: sealer.seal(assignment.sealBytes(tenant: tenant))),
+                AssignmentRecord(
+                    tenantID: tenant, assignment: assignment, seal: sealer.seal(assignment.sealBytes(tenant: tenant))),
                 key: ["tenant_id", "owner_name", "module_name", "user_id", "via_plan"])
         }
     }
@@ -178,7 +179,8 @@ extension LicenseEngine {
             }
             let satellite = Satellite(name: name, createdAt: now.wholeSeconds)
             try s.insert(
-                SatelliteRecord(tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant))))
+                SatelliteRecord(
+                    tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant))))
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "satellite.add", target: name, before: nil, after: nil, now: now)
             return satellite
@@ -205,7 +207,8 @@ extension LicenseEngine {
             guard let row = try SatelliteRule.check(satellite: satellite, module: module, actor: actor, in: state, now: now)
             else { return }
             try s.insert(
-                SatelliteAssignmentRecord(tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant))))
+                SatelliteAssignmentRecord(
+                    tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant))))
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "satellite.assign", target: "\(module) → \(satellite)", before: nil,
                 after: nil, now: now)

@@ -145,7 +145,8 @@ extension LicenseEngine {
     func loadEvents(_ s: Backend.Session, tenant: String) throws -> (valid: [SystemEvent], void: [SystemEvent]) {
         var valid: [SystemEvent] = []
         var void: [SystemEvent] = []
-        for record in try s.fetchAll(EventRecord.self, "SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", [.text(tenant)])
+        for record in try s.fetchAll(
+            EventRecord.self, "SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", [.text(tenant)])
         {
             if sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)) {
                 valid.append(record.event)

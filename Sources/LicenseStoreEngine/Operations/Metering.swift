@@ -41,7 +41,8 @@ extension LicenseEngine {
         try await read { s in try self.tariffs(s, tenant: tenant, services: self.services(s, tenant: tenant)) }
     }
 
-    private func tariffs(_ s: Backend.Session, tenant: String, services: some Sequence<MeteredService>) throws -> [String: Tariff] {
+    private func tariffs(_ s: Backend.Session, tenant: String, services: some Sequence<MeteredService>) throws -> [String: Tariff]
+    {
         var result: [String: Tariff] = [:]
         for service in services { result[service.name] = Tariff.defaultTariff(for: service.name) }
         try s.forEachRow("SELECT * FROM usage_tariff WHERE tenant_id = ?", [.text(tenant)]) { row in

@@ -23,7 +23,8 @@ extension LicenseEngine {
                     throw LicenseInputError.duplicate("user '\(taken)'")
                 }
             }
-            var nextID = (try s.scalar(Int64.self, "SELECT MAX(id) AS m FROM \(table) WHERE tenant_id = ?", [.text(tenant)]) ?? 0) + 1
+            var nextID =
+                (try s.scalar(Int64.self, "SELECT MAX(id) AS m FROM \(table) WHERE tenant_id = ?", [.text(tenant)]) ?? 0) + 1
             var created: [User] = []
             for draft in users {
                 let user = User(

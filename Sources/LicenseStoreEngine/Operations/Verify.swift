@@ -39,7 +39,8 @@ extension LicenseEngine {
         }
         for record in try s.fetchAll(SatelliteRecord.self, "SELECT * FROM satellite WHERE tenant_id = ?", [.text(tenant)])
         where !verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
-            problems.append(IntegrityProblem(table: "satellite", key: record.satellite.name, problem: "seal does not match the row"))
+            problems.append(
+                IntegrityProblem(table: "satellite", key: record.satellite.name, problem: "seal does not match the row"))
         }
         for record in try s.fetchAll(
             SatelliteAssignmentRecord.self, "SELECT * FROM satellite_assignment WHERE tenant_id = ?", [.text(tenant)])
@@ -52,7 +53,8 @@ extension LicenseEngine {
         let events = try loadEvents(s, tenant: tenant)
         for event in events.void {
             problems.append(
-                IntegrityProblem(table: "system_event", key: "#\(event.id) \(event.key)", problem: "seal does not match the row (edited)"))
+                IntegrityProblem(
+                    table: "system_event", key: "#\(event.id) \(event.key)", problem: "seal does not match the row (edited)"))
         }
         guard let head = try s.fetchOne(TenantHeadRecord.self, "SELECT * FROM tenant_head WHERE tenant_id = ?", [.text(tenant)])
         else {
@@ -61,9 +63,12 @@ extension LicenseEngine {
         var chain = AuditChainCheck(tenant: tenant)
         try s.forEachRow("SELECT * FROM audit_entry WHERE tenant_id = ? ORDER BY sequence", [.text(tenant)]) { row in
             let record = try AuditRecord(row: row)
-            chain.add(record.entry, seal: record.seal, isSealValid: verifier.isValid(record.seal, for: record.entry.sealBytes(tenant: tenant)))
+            chain.add(
+                record.entry, seal: record.seal,
+                isSealValid: verifier.isValid(record.seal, for: record.entry.sealBytes(tenant: tenant)))
         }
-        problems += chain.problems(head: head.head, isHeadSealValid: verifier.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
+        problems += chain.problems(
+            head: head.head, isHeadSealValid: verifier.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
         let stored = Set((events.valid + events.void).map(\.id))
         let recorded = Set(head.head.eventIDs)
         for id in recorded.subtracting(stored).sorted() {
@@ -85,7 +90,8 @@ extension LicenseEngine {
                 problems.append(IntegrityProblem(table: "license_owner", key: owner, problem: problem))
             }
             for (module, problem) in rows.check.badModules.sorted(by: { $0.key < $1.key }) {
-                problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: problem))
+                problems.append(
+                    IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: problem))
             }
             guard rows.check.ownerProblem != nil else { continue }
             guard let packaged = PackageVerifier.storedPackageModules(raw: rows.record.rawPackage, tenant: tenant) else {
@@ -96,7 +102,8 @@ extension LicenseEngine {
             let stored = Set(rows.modules.map(\.module.name))
             let expected = Set(packaged.map(\.module.name))
             for module in expected.subtracting(stored).sorted() {
-                problems.append(IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row deleted"))
+                problems.append(
+                    IntegrityProblem(table: "module_license", key: "\(owner.lowercased()).\(module)", problem: "row deleted"))
             }
             for module in stored.subtracting(expected).sorted() where rows.check.badModules[module] == nil {
                 problems.append(

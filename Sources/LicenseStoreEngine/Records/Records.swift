@@ -117,7 +117,8 @@ struct OwnerRecord: StoredRecord {
             ("description", header.description.sqlValue), ("license_url", header.licenseURL.sqlValue),
             ("deployment_type", header.deploymentType.sqlValue), ("product_type", header.productType.sqlValue),
             ("extra_flags", header.extraFlags.sqlValue), ("extra_info", header.extraInfo.sqlValue),
-            ("issued_at", header.issuedAt.epochSeconds.sqlValue), ("expires_at", header.expiresAt?.epochSeconds.sqlValue ?? .null),
+            ("issued_at", header.issuedAt.epochSeconds.sqlValue),
+            ("expires_at", header.expiresAt?.epochSeconds.sqlValue ?? .null),
             ("grace_until", header.graceUntil?.epochSeconds.sqlValue ?? .null),
             ("maintenance_until", header.maintenanceUntil?.epochSeconds.sqlValue ?? .null),
             ("admin_warning_at", header.adminWarningAt?.epochSeconds.sqlValue ?? .null),
@@ -431,7 +432,8 @@ extension StoreSession {
         let others = columns.map(\.name).filter { !key.contains($0) }
         try execute(
             "INSERT INTO \(dialect.table(Record.table)) (\(columns.map(\.name).joined(separator: ", "))) VALUES ("
-                + columns.map { _ in "?" }.joined(separator: ", ") + ") ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET "
+                + columns.map { _ in "?" }.joined(separator: ", ")
+                + ") ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET "
                 + others.map { "\($0) = excluded.\($0)" }.joined(separator: ", "),
             columns.map(\.value))
     }

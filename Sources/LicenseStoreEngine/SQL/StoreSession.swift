@@ -58,14 +58,18 @@ extension StoreSession {
     }
 
     /// The first column of the first row; nil when there is no row or the value is NULL.
-    public func scalar<Value: SQLValueConvertible>(_ type: Value.Type, _ sql: String, _ arguments: [SQLValue] = [])
+    public func scalar<Value: SQLValueConvertible>(
+        _ type: Value.Type, _ sql: String, _ arguments: [SQLValue] = []
+    )
         throws -> Value?
     {
         guard let row = try row(sql, arguments) else { return nil }
         return try row[0] as Value?
     }
 
-    public func scalars<Value: SQLValueConvertible>(_ type: Value.Type, _ sql: String, _ arguments: [SQLValue] = [])
+    public func scalars<Value: SQLValueConvertible>(
+        _ type: Value.Type, _ sql: String, _ arguments: [SQLValue] = []
+    )
         throws -> [Value]
     {
         try rows(sql, arguments).compactMap { try $0[0] as Value? }
@@ -94,5 +98,5 @@ public protocol DatabaseBackend: Sendable {
     var changeFeed: AsyncStream<StoreChange>? { get }
 
     /// Stops background work and closes connections.
-    func close() async
+    func shutdown() async
 }
