@@ -210,6 +210,9 @@ struct HostileInputTests {
                 // Then it is 400 malformed
                 #expect(result.status == 400, "\(body.prefix(40)): \(result)")
                 #expect(result.errorCode == "malformed", "\(result)")
+                // A request body is no license package (issue 17): the message names the body's problem
+                #expect(!result.text.contains("license package"), "\(result)")
+                if body.hasPrefix("[[[") { #expect(result.text.contains("nested deeper than"), "\(result)") }
             }
         }
     }
