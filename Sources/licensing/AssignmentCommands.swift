@@ -21,7 +21,8 @@ struct AssignCommand: AsyncParsableCommand {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             if let satellite {
-                try await sqlite.assignSatellite(tenant: tenant, satellite: satellite, module: key, actor: store.actor, now: Date())
+                try await sqlite.assignSatellite(
+                    tenant: tenant, satellite: satellite, module: key, actor: store.actor, now: Date())
                 if store.json {
                     Output.json(["assigned": key.description, "satellite": satellite])
                 } else {

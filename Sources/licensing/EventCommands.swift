@@ -82,7 +82,8 @@ struct EventsCommand: AsyncParsableCommand {
                 guard changes != EventChanges() else { throw CLIError.input("nothing to change: pass --message or --finish") }
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let event = try await sqlite.updateEvent(tenant: tenant, id: id, changes: changes, actor: store.actor, now: Date())
+                let event = try await sqlite.updateEvent(
+                    tenant: tenant, id: id, changes: changes, actor: store.actor, now: Date())
                 if store.json { Output.json(event) } else { EventsCommand.print(event) }
             }
         }

@@ -153,7 +153,8 @@ struct UsageCommand: AsyncParsableCommand {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 try await sqlite.defineService(
-                    tenant: tenant, MeteredService(name: name, aggregation: aggregation, unit: unit), actor: store.actor, now: Date()
+                    tenant: tenant, MeteredService(name: name, aggregation: aggregation, unit: unit), actor: store.actor,
+                    now: Date()
                 )
                 if store.json { Output.json(["service": name]) } else { Output.line("defined service \(name)") }
             }

@@ -28,7 +28,10 @@ struct DemoTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let port = try freeLoopbackPort()
             let child = try ChildProcess(
-                ["demo", "--data", folder.appendingPathComponent("licensing-data").path, "--host", "127.0.0.1", "--port", String(port)],
+                [
+                    "demo", "--data", folder.appendingPathComponent("licensing-data").path, "--host", "127.0.0.1", "--port",
+                    String(port),
+                ],
                 watched: true)
             let demo = Demo(child: child, port: port, folder: folder)
             do {
@@ -71,7 +74,9 @@ struct DemoTests {
         }
     }
 
-    @Test("the README's curl examples run against the demo; the shipped upgrade previews with canBeActivated", .timeLimit(.minutes(3)))
+    @Test(
+        "the README's curl examples run against the demo; the shipped upgrade previews with canBeActivated",
+        .timeLimit(.minutes(3)))
     func readmeCurlExamples() async throws {
         let readme = try String(contentsOf: Licensing.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: #"T=$(cat licensing-data/demo/admin-token)"#))
@@ -107,7 +112,8 @@ struct DemoTests {
         }
     }
 
-    @Test("the demo ships a package that falls short, and a year of usage with a month over its allowance", .timeLimit(.minutes(3)))
+    @Test(
+        "the demo ships a package that falls short, and a year of usage with a month over its allowance", .timeLimit(.minutes(3)))
     func shortfallAndUsage() async throws {
         try await Demo.with { demo in
             try await demo.waitUntilHealthy()

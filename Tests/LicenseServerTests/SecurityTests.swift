@@ -228,7 +228,8 @@ struct HostileInputTests {
                 json: #"{"userName": "dag", "canLogIn": true, "isSuperUser": true, "modules": ["superoffice.web"]}"#)
             let patched = try await client.send(
                 .patch, "\(base)/users/bjorn", token: admin, json: #"{"retired": true, "licenses": "all"}"#)
-            let unknownOnly = try await client.send(.patch, "\(base)/users/cecilie", token: admin, json: #"{"grant": "everything"}"#)
+            let unknownOnly = try await client.send(
+                .patch, "\(base)/users/cecilie", token: admin, json: #"{"grant": "everything"}"#)
             let login = try await client.send(
                 .post, "\(base)/users/ada/login-check", token: admin, json: #"{"client": "web", "force": true}"#)
             let satellite = try await client.send(

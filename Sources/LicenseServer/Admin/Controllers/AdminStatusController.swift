@@ -295,7 +295,8 @@ struct StatusView {
                 activated: AdminFormat.dateTime(event.activatedAt), activatedBy: actor.name, activatedFrom: actor.source,
                 expectedFinish: AdminFormat.dateTime(event.expectedFinish),
                 finishedAt: AdminFormat.dateTime(event.finishedAt), type: event.systemWide ? "System-wide" : "Local",
-                progress: EventLabels.progress(event), isActive: event.status == .active, editHref: "/admin/events/\(event.id)/edit",
+                progress: EventLabels.progress(event), isActive: event.status == .active,
+                editHref: "/admin/events/\(event.id)/edit",
                 finishAction: "/admin/events/\(event.id)/finish", deleteAction: "/admin/events/\(event.id)/delete")
         }
     }

@@ -205,6 +205,7 @@ extension AdminTemplates {
         <section class="card narrow" aria-labelledby="event-form-heading">
           <h2 id="event-form-heading" class="visually-hidden">{{heading}}</h2>
           {{#error}}<div class="flash error" role="alert">{{.}}</div>{{/error}}
+          {{#confirmNoLogin}}<div class="flash error" role="alert" id="no-login-warning"><span class="warn-mark" aria-hidden="true">!</span> A “No login” event starts now: from then on nobody but administrators can log in until the event is finished. Tick the box above the button to confirm.</div>{{/confirmNoLogin}}
           <form method="post" action="{{action}}" class="form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             {{#isNew}}
@@ -243,7 +244,6 @@ extension AdminTemplates {
               <textarea id="event-message" name="message" rows="4" required maxlength="2000">{{message}}</textarea>
             </div>
             {{#confirmNoLogin}}
-            <div class="flash error" role="alert" id="no-login-warning"><span class="warn-mark" aria-hidden="true">!</span> A “No login” event starts now: from then on nobody but administrators can log in until the event is finished. Tick the box to confirm.</div>
             <div class="check">
               <input type="checkbox" id="confirm-no-login" name="confirmNoLogin" value="yes" required>
               <label for="confirm-no-login">Yes, stop everyone but administrators from logging in now</label>
