@@ -305,7 +305,17 @@ def test_a_new_user_gets_a_plan_and_its_modules_show_checked(browser):
     # Windows is nested under its prerequisite, User.
     parent = windows.find_element(By.XPATH, "ancestor::li[2]")
     assert parent.find_element(By.CSS_SELECTOR, "input").get_attribute("id") == "license-superoffice-user"
+    # The note about plans only where the owner has plans (issue 17, item 9): ACME has none.
+    assert "come with the plan" in browser.text(".owner-block[data-owner='superoffice']")
+    assert "come with the plan" not in browser.text(".owner-block[data-owner='acme']")
     browser.check("16-user-with-plan")
+
+    # A refusal names the plan as the page does, with its key after it (issue 17, item 9).
+    browser.click("#plan-superoffice-service-premium")
+    browser.submit("#save-user")
+    flash = " ".join(f.text for f in browser.find_all(".flash"))
+    assert "Service Premium (superoffice.service-premium)" in flash, flash
+    assert browser.find("#plan-superoffice-sales-essentials").is_selected(), "the old plan was kept"
 
     status, report = browser.api("GET", "/users/zoe")
     sources = {m["module"]: m["source"] for m in report["modules"]}

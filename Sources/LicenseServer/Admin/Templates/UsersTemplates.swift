@@ -143,7 +143,7 @@ extension AdminTemplates {
                 <ul class="tree">
                   {{#modules}}{{> module-node}}{{/modules}}
                 </ul>
-                <p class="hint">Licenses that come with the plan are checked and cannot be changed here; change the plan instead.</p>
+                {{#hasPlans}}<p class="hint">Licenses that come with the plan are checked and cannot be changed here; change the plan instead.</p>{{/hasPlans}}
               </fieldset>
               {{/hasModules}}
             </div>
