@@ -21,7 +21,8 @@ struct AssignCommand: AsyncParsableCommand {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             if let satellite {
-                try await sqlite.assignSatellite(tenant: tenant, satellite: satellite, module: key, actor: cliActor, now: Date())
+                try await sqlite.assignSatellite(
+                    tenant: tenant, satellite: satellite, module: key, actor: store.actor, now: Date())
                 if store.json {
                     Output.json(["assigned": key.description, "satellite": satellite])
                 } else {
@@ -30,7 +31,7 @@ struct AssignCommand: AsyncParsableCommand {
                 return
             }
             let user = user!
-            let rows = try await sqlite.assign(tenant: tenant, userName: user, module: key, actor: cliActor, now: Date())
+            let rows = try await sqlite.assign(tenant: tenant, userName: user, module: key, actor: store.actor, now: Date())
             if store.json {
                 Output.json(AssignResult(user: user, module: key.description, assigned: rows.map { $0.key.description }))
             } else if rows.isEmpty {
@@ -68,7 +69,7 @@ struct UnassignCommand: AsyncParsableCommand {
             let tenant = try await store.resolveTenant(sqlite)
             if let satellite {
                 try await sqlite.unassignSatellite(
-                    tenant: tenant, satellite: satellite, module: key, actor: cliActor, now: Date())
+                    tenant: tenant, satellite: satellite, module: key, actor: store.actor, now: Date())
                 if store.json {
                     Output.json(["unassigned": key.description, "satellite": satellite])
                 } else {
@@ -78,7 +79,7 @@ struct UnassignCommand: AsyncParsableCommand {
             }
             let user = user!
             let rows = try await sqlite.unassign(
-                tenant: tenant, userName: user, module: key, cascade: cascade, actor: cliActor, now: Date())
+                tenant: tenant, userName: user, module: key, cascade: cascade, actor: store.actor, now: Date())
             let removed = rows.map { $0.key.description + ($0.viaPlan.map { " (via \($0))" } ?? "") }
             if store.json {
                 Output.json(["user": user, "module": key.description, "removed": removed.joined(separator: ", ")])
@@ -160,15 +161,21 @@ struct CountUsersCommand: AsyncParsableCommand {
 
 struct FencingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fencing", abstract: "Modules nearing (≥ 85 %) or at their maximum.")
+        commandName: "fencing", abstract: "Modules nearing (≥ 85 %) or at their maximum.",
+        discussion: "Restricted user and satellite modules only; --all lists the others below 85 % too.")
     @OptionGroup var store: StoreOptions
+    @Flag(help: "List every restricted module, also those below 85 % in use.") var all = false
 
     func run() async throws {
         try await guarded {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
-            let report = FencingReport(modules: try await sqlite.loadSnapshot(tenant: tenant).fencing())
+            let entries = try await sqlite.loadSnapshot(tenant: tenant).fencing()
+            let report = FencingReport(modules: all ? entries : entries.filter { $0.level != .ok })
             if store.json { return Output.json(report) }
+            if report.modules.isEmpty {
+                return Output.line("no module is nearing its maximum (85 % in use or more); --all lists every module")
+            }
             for entry in report.modules {
                 let label = entry.level == .ok ? "" : entry.level == .nearing ? "  nearing maximum" : "  maximum reached"
                 Output.line("\(entry.owner.lowercased()).\(entry.module): \(entry.inUse) of \(entry.total)\(label)")

@@ -44,11 +44,11 @@ struct DemoCommand: AsyncParsableCommand {
             let app = try await buildApplication(
                 ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store,
                 onReady: { port in
-                    print(
+                    Output.line(
                         "  open:            http://\(host):\(port)/  (API: http://\(host):\(port)/api/v1/tenants/\(Self.tenant)/licenses)"
                     )
                 })
-            try await app.runService()
+            try await runServer(app, store: store, host: host, port: port)
         }
     }
 }
@@ -148,10 +148,102 @@ struct DemoSeed {
             EventDraft(key: SystemEvent.messageOfTheDay, message: "Welcome to the demo installation of the license server."),
             actor: "demo", now: now)
 
+        try await seedUsage(now: now)
+        try writeUpgrades(superOffice: superOffice, base: superOfficeSpec, now: now)
+
         let (token, presented) = TokenCommand.makeToken(tenant: tenant.id, role: .admin, name: "demo admin")
         try await store.createToken(token, now: now)
         try write("admin-token", Data((presented + "\n").utf8), mode: 0o600)
     }
+
+    // MARK: - Upgrades
+
+    /// Two newer SuperOffice packages beside the active one, to try activation with: `superoffice-upgrade.license`
+    /// (Sales Premium 10 → 15 seats and a new AI assistant license; activates as it is) and
+    /// `superoffice-shortfall.license` (the same, issued later, with the Windows client down to 2 seats while 3
+    /// users hold it, so one must go first: the "Remove superfluous licenses" path).
+    func writeUpgrades(superOffice: SigningKeyJWK, base: PackageSpec, now: Date) throws {
+        var upgrade = base
+        upgrade.issuedAt = now.addingTimeInterval(-30)
+        upgrade.modules = Self.upgradedModules
+        var shortfall = upgrade
+        shortfall.issuedAt = now.addingTimeInterval(-20)
+        shortfall.modules = Self.upgradedModules.map { module in
+            var module = module
+            if module.name == "windows" { module.count = 2 }
+            return module
+        }
+        for (name, spec) in [("superoffice-upgrade", upgrade), ("superoffice-shortfall", shortfall)] {
+            let package = try Issuer.issue(spec: spec, ownerKey: superOffice, now: now)
+            try write("\(name).license", Data((package + "\n").utf8), mode: 0o644)
+        }
+    }
+
+    /// The active SuperOffice modules with more Sales Premium seats and a new AI assistant license.
+    static var upgradedModules: [ModuleLicense] {
+        var modules = superOfficeModules.map { module in
+            var module = module
+            if module.name == "sales-premium" { module.count = 15 }
+            return module
+        }
+        modules.append(
+            ModuleLicense(
+                name: "ai-assistant", description: "AI assistant", tooltip: "Drafts e-mails and summarises activities",
+                type: .user, count: 10, sortOrder: 24, prerequisite: "user"))
+        return modules
+    }
+
+    // MARK: - Usage
+
+    /// A year of usage of every built-in service, reported weekly, so the consumption dashboard and the invoice preview
+    /// have something to show: each service grows over the year and goes over its allowance in one month (a different
+    /// month for each). Threshold events of past months are finished, as an administrator would have done.
+    func seedUsage(now: Date) async throws {
+        let tenant = DemoCommand.tenant
+        let snapshot = try await store.loadSnapshot(tenant: tenant)
+        let users = MeteringRule.allowanceUsers(snapshot.userCounts(activeOnly: false, now: now))
+        let tariffs = try await store.tariffs(tenant: tenant)
+        let thisMonth = Month(containing: now)
+        var months = [thisMonth]
+        while months.count < 12 { months.insert(months[0].previous, at: 0) }
+        for (service, overMonthsAgo, levels) in Self.usageProfile {
+            let allowance = (tariffs[service] ?? Tariff.defaultTariff(for: service)).allowance(users: users)
+            let isGauge = service == "storage"
+            for (index, month) in months.enumerated() {
+                let monthsAgo = months.count - 1 - index
+                // A share of the allowance: the profile's level for the month, or 112 % in the month over it.
+                let share = monthsAgo == overMonthsAgo ? 1.12 : levels[index]
+                let total = Int64((Double(allowance) * share).rounded())
+                let days = [3, 10, 17, 24].map { month.start.addingTimeInterval(Double($0 - 1) * 86_400 + 10 * 3_600) }
+                    .filter { $0 <= now }
+                guard !days.isEmpty else { continue }
+                let events = days.enumerated().map { week, day in
+                    // A gauge reports its level (rising through the month), a counter what happened since the last report.
+                    let quantity = isGauge ? total * Int64(week + 1) / Int64(days.count) : total / 4
+                    return UsageEvent(
+                        id: "demo-\(service)-\(month)-\(week + 1)", service: service, quantity: quantity, occurredAt: day)
+                }
+                let reportedAt = month == thisMonth ? now : days.last!.addingTimeInterval(60)
+                _ = try await store.ingestUsage(tenant: tenant, events, users: users, now: reportedAt)
+            }
+        }
+        for event in try await store.events(tenant: tenant, now: now)
+        where event.key == "threshold-crossed" && event.status == .active
+            && !(event.scopeOwner ?? "").contains("@\(thisMonth)@")
+        {
+            _ = try await store.finishEvent(tenant: tenant, id: event.id, actor: "demo", now: now)
+        }
+    }
+
+    /// Per service: the month (counted back from this one) it goes over its allowance, and its share of the allowance
+    /// in each month of the year, oldest first.
+    static let usageProfile: [(String, Int, [Double])] = [
+        ("storage", 4, [0.52, 0.54, 0.55, 0.57, 0.58, 0.60, 0.62, 0.63, 0.66, 0.68, 0.70, 0.71]),
+        ("mailing-emails", 1, [0.48, 0.55, 0.62, 0.51, 0.44, 0.38, 0.58, 0.66, 0.72, 0.69, 0.80, 0.35]),
+        ("customer-centre-logins", 6, [0.61, 0.64, 0.70, 0.66, 0.72, 0.75, 0.68, 0.71, 0.77, 0.74, 0.79, 0.30]),
+        ("chat-sessions", 8, [0.41, 0.45, 0.52, 0.58, 0.55, 0.49, 0.63, 0.67, 0.60, 0.72, 0.70, 0.25]),
+        ("form-submissions", 2, [0.33, 0.37, 0.45, 0.52, 0.47, 0.41, 0.39, 0.55, 0.61, 0.58, 0.64, 0.20]),
+    ]
 
     private func write(_ name: String, _ data: Data, mode: Int) throws {
         try writeNewFile(folder.appendingPathComponent(name).path, data, mode: mode)

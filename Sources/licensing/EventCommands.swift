@@ -60,7 +60,7 @@ struct EventsCommand: AsyncParsableCommand {
                     expectedFinish: try EventsCommand.parseDate(finish))
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let event = try await sqlite.addEvent(tenant: tenant, draft, actor: cliActor, now: Date())
+                let event = try await sqlite.addEvent(tenant: tenant, draft, actor: store.actor, now: Date())
                 if store.json { Output.json(event) } else { EventsCommand.print(event) }
             }
         }
@@ -82,7 +82,8 @@ struct EventsCommand: AsyncParsableCommand {
                 guard changes != EventChanges() else { throw CLIError.input("nothing to change: pass --message or --finish") }
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let event = try await sqlite.updateEvent(tenant: tenant, id: id, changes: changes, actor: cliActor, now: Date())
+                let event = try await sqlite.updateEvent(
+                    tenant: tenant, id: id, changes: changes, actor: store.actor, now: Date())
                 if store.json { Output.json(event) } else { EventsCommand.print(event) }
             }
         }
@@ -97,7 +98,7 @@ struct EventsCommand: AsyncParsableCommand {
             try await guarded {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let event = try await sqlite.finishEvent(tenant: tenant, id: id, actor: cliActor, now: Date())
+                let event = try await sqlite.finishEvent(tenant: tenant, id: id, actor: store.actor, now: Date())
                 if store.json { Output.json(event) } else { EventsCommand.print(event) }
             }
         }
@@ -112,7 +113,7 @@ struct EventsCommand: AsyncParsableCommand {
             try await guarded {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                try await sqlite.deleteEvent(tenant: tenant, id: id, actor: cliActor, now: Date())
+                try await sqlite.deleteEvent(tenant: tenant, id: id, actor: store.actor, now: Date())
                 if store.json { Output.json(["deleted": id]) } else { Output.line("deleted event #\(id)") }
             }
         }

@@ -59,7 +59,7 @@ struct LicenseCommand: AsyncParsableCommand {
                 let data = try readInputFile(package, what: "package", limit: PackageVerifier.sizeLimit)
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let preview = try await sqlite.activate(tenant: tenant, package: data, actor: cliActor, now: Date())
+                let preview = try await sqlite.activate(tenant: tenant, package: data, actor: store.actor, now: Date())
                 LicenseCommand.printPreview(preview, json: store.json, activated: preview.canBeActivated)
                 if !preview.canBeActivated {
                     if !store.json { Output.error(preview.reason ?? "the package cannot be activated") }
@@ -89,9 +89,15 @@ struct LicenseCommand: AsyncParsableCommand {
                         if m.hidden { flags.append("hidden") }
                         if m.unrestricted { flags.append("unrestricted") }
                         if m.fencing != .ok { flags.append(m.fencing == .reached ? "maximum reached" : "nearing maximum") }
+                        let seats =
+                            switch (m.type, m.unrestricted) {
+                            case (.site, _): m.total > 0 ? "enabled" : "not enabled"
+                            case (_, true): "\(m.inUse) in use, unrestricted"
+                            case (_, false): "\(m.inUse)/\(m.total) in use, \(m.free) free"
+                            }
                         Output.line(
                             "  " + m.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                                + "\(m.inUse)/\(m.total) in use, \(m.free) free  [\(flags.joined(separator: ", "))]")
+                                + "\(seats)  [\(flags.joined(separator: ", "))]")
                     }
                 }
             }

@@ -13,6 +13,7 @@ struct Licensing: AsyncParsableCommand {
             Exit codes: 0 success or granted; 1 refused or denied by a rule; 2 invalid input (malformed, unsigned or \
             foreign package, unknown user or module); 3 integrity failure; 4 the database is unavailable.
             """,
+        version: "licensing \(Licensing.version) (commit \(BuildInfo.commit))",
         subcommands: [
             IssuerCommand.self, InitCommand.self, LicenseCommand.self, UserCommand.self, SatelliteCommand.self,
             AssignCommand.self, UnassignCommand.self, CheckCommand.self, LoginCheckCommand.self,
@@ -20,6 +21,11 @@ struct Licensing: AsyncParsableCommand {
             TokenCommand.self, DemoCommand.self, EventsCommand.self, StatusCommand.self, UsageCommand.self,
             MigrateCommand.self, MigrateDataCommand.self,
         ])
+}
+
+extension Licensing {
+    /// The release this build belongs to; `--version` adds the commit.
+    static let version = "1.0.0"
 }
 
 /// Options every command that touches the license data takes.
@@ -42,6 +48,24 @@ struct StoreOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print one JSON document to stdout.")
     var json = false
+
+    @Option(
+        name: .customLong("actor"),
+        help: "Who the audit log names for this change (env LICENSING_ACTOR; default: the OS account's name).")
+    var actorOption: String?
+
+    /// The actor audit entries of this command name: `cli:` and `--actor`, `LICENSING_ACTOR` or the OS account.
+    var actor: String { "cli:" + cliActorName(option: actorOption) }
+
+    func validate() throws {
+        if let actorOption {
+            do {
+                try Validate.identifier(actorOption, field: "actor")
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
 
     var dataDirectory: URL { URL(fileURLWithPath: data, isDirectory: true) }
 
@@ -77,8 +101,17 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// The actor named in audit entries for CLI writes.
-var cliActor: String {
-    let env = ProcessInfo.processInfo.environment
-    return "cli:" + (env["LICENSING_ACTOR"] ?? env["USER"] ?? "unknown")
+/// The actor named in audit entries for CLI writes: `cli:` and `LICENSING_ACTOR`, else the OS account's name.
+var cliActor: String { "cli:" + cliActorName(option: nil) }
+
+/// `--actor`, else `LICENSING_ACTOR`, else the name of the account the process runs as (from the password database,
+/// so it holds where `$USER` is unset, as for root in a container), else its numeric id.
+func cliActorName(option: String?) -> String {
+    if let option, !option.isEmpty { return option }
+    if let name = ProcessInfo.processInfo.environment["LICENSING_ACTOR"], !name.isEmpty { return name }
+    let uid = geteuid()
+    if let entry = getpwuid(uid), let name = entry.pointee.pw_name, !String(cString: name).isEmpty {
+        return String(cString: name)
+    }
+    return "uid \(uid)"
 }

@@ -30,7 +30,12 @@ enum Output {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
-    static func line(_ text: String) { print(text) }
+    /// Writes a line to stdout and flushes it: a server's address and credentials reach a log file (nohup, systemd, a
+    /// container) at once, not when the process exits.
+    static func line(_ text: String) {
+        print(text)
+        fflush(nil)  // every output stream; `stdout` itself is shared mutable state to Swift 6
+    }
 
     static func error(_ text: String) {
         FileHandle.standardError.write(Data("error: \(text)\n".utf8))

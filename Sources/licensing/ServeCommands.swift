@@ -7,6 +7,7 @@ import LicenseServer
 import LicenseStore
 import LicenseStoreLive
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -40,12 +41,24 @@ struct ServeCommand: AsyncParsableCommand {
                 create: url == nil, requestTimeout: .seconds(requestTimeout), listen: true)
             let app = try await buildApplication(
                 ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store)
-            // The store closes after the application has stopped: a group stops its services in reverse order.
-            let group = ServiceGroup(
-                services: [StoreService(store), app], gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: Logger(label: "licensing.serve"))
-            try await group.run()
+            try await runServer(app, store: store, host: host, port: port)
         }
+    }
+}
+
+/// Runs a server until it is stopped; an address another process holds is named with the options that change it.
+/// Runs the application until SIGTERM or SIGINT, then closes the store (a group stops its services in reverse
+/// order, so the store closes after the application has stopped).
+func runServer(_ app: some ApplicationProtocol, store: any LicenseStoring, host: String, port: Int) async throws {
+    do {
+        let group = ServiceGroup(
+            services: [StoreService(store), app], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: Logger(label: "licensing.serve"))
+        try await group.run()
+    } catch let error as IOError where error.errnoCode == EADDRINUSE {
+        throw CLIError.input(
+            "the address \(host):\(port) is already in use (another server runs there?); "
+                + "pass --port with another port (0 picks a free one) or --host with another address")
     }
 }
 
@@ -54,21 +67,37 @@ struct TokenCommand: AsyncParsableCommand {
         commandName: "token", abstract: "API tokens: shown once, stored as a hash.",
         subcommands: [Create.self, List.self, Revoke.self])
 
+    /// Every role a token can have, for the help of `--role`.
+    static var roleHelp: String {
+        APIToken.Role.allCases.map { "\($0.rawValue) (\(summary($0)))" }.joined(separator: "; ")
+    }
+
+    static func summary(_ role: APIToken.Role) -> String {
+        switch role {
+        case .admin: "everything within the tenant"
+        case .checker: "checks, login checks and usage reports only"
+        case .reader: "reads only"
+        case .operator: "manages tenants: use --operator"
+        }
+    }
+
     /// `lic_<12 hex>_<43 base64url>`: the id finds the row, the secret is checked against its hash.
-    static func makeToken(tenant: String?, role: APIToken.Role, name: String) -> (token: APIToken, presented: String) {
+    static func makeToken(
+        tenant: String?, role: APIToken.Role, name: String, createdBy: String = cliActor
+    ) -> (token: APIToken, presented: String) {
         let idBytes = SymmetricKey(size: .init(bitCount: 48)).withUnsafeBytes { Array($0) }
         let id = Hex.encode(idBytes)
         let secret = Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let token = APIToken(
             id: id, tenant: tenant, role: role, name: name, secretHash: APIToken.hash(secret: secret),
-            createdAt: Date().wholeSeconds, createdBy: cliActor)
+            createdAt: Date().wholeSeconds, createdBy: createdBy)
         return (token, "\(APIToken.prefix)\(id)_\(secret)")
     }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
         @OptionGroup var store: StoreOptions
-        @Option(help: "admin, checker or reader.") var role: APIToken.Role?
+        @Option(help: "The token's role: \(TokenCommand.roleHelp).") var role: APIToken.Role?
         @Flag(name: .customLong("operator"), help: "A token that manages tenants instead.") var isOperator = false
         @Option(help: "A name to recognise the token by.") var name = "token"
 
@@ -78,7 +107,8 @@ struct TokenCommand: AsyncParsableCommand {
                 guard role != .operator else { throw CLIError.input("use --operator for operator tokens") }
                 let sqlite = try await store.openStore()
                 let tenant = isOperator ? nil : try await store.resolveTenant(sqlite)
-                let (token, presented) = TokenCommand.makeToken(tenant: tenant, role: role ?? .operator, name: name)
+                let (token, presented) = TokenCommand.makeToken(
+                    tenant: tenant, role: role ?? .operator, name: name, createdBy: store.actor)
                 try await sqlite.createToken(token, now: Date())
                 if store.json {
                     Output.json(["token": presented, "id": token.id, "role": token.role.rawValue, "tenant": tenant ?? ""])
@@ -119,7 +149,7 @@ struct TokenCommand: AsyncParsableCommand {
             try await guarded {
                 guard id.count == 12, id.allSatisfy(\.isHexDigit) else { throw CLIError.input("a token id is 12 hex digits") }
                 let sqlite = try await store.openStore()
-                try await sqlite.revokeToken(id: id, actor: cliActor, now: Date())
+                try await sqlite.revokeToken(id: id, actor: store.actor, now: Date())
                 if store.json { Output.json(["revoked": id]) } else { Output.line("revoked \(id)") }
             }
         }

@@ -26,7 +26,7 @@ struct InitCommand: AsyncParsableCommand {
                 databaseOwner: databaseOwner ?? company, trustRoot: rootJSON, createdAt: Date().wholeSeconds)
             try tenant.validate()
             let target = try await store.openStore(create: true)
-            try await target.createTenant(tenant, actor: cliActor)
+            try await target.createTenant(tenant, actor: store.actor)
             if store.json { Output.json(tenant) } else { Output.line("created tenant \(tenantID) for \(company) / \(serial)") }
         }
     }
@@ -49,7 +49,7 @@ struct SatelliteCommand: AsyncParsableCommand {
             try await guarded {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let satellite = try await sqlite.addSatellite(tenant: tenant, name: name, actor: cliActor, now: Date())
+                let satellite = try await sqlite.addSatellite(tenant: tenant, name: name, actor: store.actor, now: Date())
                 if store.json { Output.json(satellite) } else { Output.line("added satellite \(name)") }
             }
         }

@@ -133,7 +133,7 @@ struct UsageCommand: AsyncParsableCommand {
                         tariff.pricePerUnit = value
                     }
                     if let currency { tariff.currency = currency }
-                    try await sqlite.setTariff(tenant: tenant, tariff, actor: cliActor, now: Date())
+                    try await sqlite.setTariff(tenant: tenant, tariff, actor: store.actor, now: Date())
                 }
                 let tariffs = try await sqlite.tariffs(tenant: tenant).values.sorted { $0.service < $1.service }
                 if store.json { return Output.json(["tariffs": tariffs]) }
@@ -154,7 +154,8 @@ struct UsageCommand: AsyncParsableCommand {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 try await sqlite.defineService(
-                    tenant: tenant, MeteredService(name: name, aggregation: aggregation, unit: unit), actor: cliActor, now: Date()
+                    tenant: tenant, MeteredService(name: name, aggregation: aggregation, unit: unit), actor: store.actor,
+                    now: Date()
                 )
                 if store.json { Output.json(["service": name]) } else { Output.line("defined service \(name)") }
             }

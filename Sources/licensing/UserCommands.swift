@@ -34,7 +34,7 @@ struct UserCommand: AsyncParsableCommand {
                 let draft = NewUser(
                     userName: username, displayName: displayName, email: email, type: type, canLogIn: canLogIn,
                     isAdministrator: admin, passwordHash: hash)
-                let users = try await sqlite.addUsers(tenant: tenant, [draft], actor: cliActor, now: Date())
+                let users = try await sqlite.addUsers(tenant: tenant, [draft], actor: store.actor, now: Date())
                 if store.json { Output.json(users[0]) } else { Output.line("added user \(username) (#\(users[0].id))") }
             }
         }
@@ -57,7 +57,7 @@ struct UserCommand: AsyncParsableCommand {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let user = try await sqlite.updateUser(
-                    tenant: tenant, userName: username, changes: changes, actor: cliActor, now: Date())
+                    tenant: tenant, userName: username, changes: changes, actor: store.actor, now: Date())
                 if store.json {
                     Output.json(user)
                 } else {
@@ -113,14 +113,14 @@ struct UserCommand: AsyncParsableCommand {
                         key: EventRule.userImport, scope: .database,
                         message: "Importing \(users.count) users from \(URL(fileURLWithPath: csv).lastPathComponent)",
                         progressDone: 0, progressTotal: users.count),
-                    actor: cliActor, now: Date())
+                    actor: store.actor, now: Date())
                 var imported = 0
                 do {
                     for chunk in stride(from: 0, to: users.count, by: 500).map({ Array(users[$0..<min($0 + 500, users.count)]) })
                     {
-                        imported += try await sqlite.addUsers(tenant: tenant, chunk, actor: cliActor, now: Date()).count
+                        imported += try await sqlite.addUsers(tenant: tenant, chunk, actor: store.actor, now: Date()).count
                         _ = try await sqlite.updateEvent(
-                            tenant: tenant, id: event.id, changes: EventChanges(progressDone: imported), actor: cliActor,
+                            tenant: tenant, id: event.id, changes: EventChanges(progressDone: imported), actor: store.actor,
                             now: Date())
                         progress.update(imported)
                     }
@@ -128,12 +128,12 @@ struct UserCommand: AsyncParsableCommand {
                     _ = try? await sqlite.updateEvent(
                         tenant: tenant, id: event.id,
                         changes: EventChanges(message: "Import stopped after \(imported) of \(users.count) users: \(error)"),
-                        actor: cliActor,
+                        actor: store.actor,
                         now: Date())
-                    _ = try? await sqlite.finishEvent(tenant: tenant, id: event.id, actor: cliActor, now: Date())
+                    _ = try? await sqlite.finishEvent(tenant: tenant, id: event.id, actor: store.actor, now: Date())
                     throw error
                 }
-                _ = try await sqlite.finishEvent(tenant: tenant, id: event.id, actor: cliActor, now: Date())
+                _ = try await sqlite.finishEvent(tenant: tenant, id: event.id, actor: store.actor, now: Date())
                 progress.finish()
                 if store.json { Output.json(["imported": imported]) } else { Output.line("imported \(imported) users") }
             }

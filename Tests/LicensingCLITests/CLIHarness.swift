@@ -262,7 +262,8 @@ struct Sandbox: Sendable {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-cli-tests/\(UUID().uuidString)")
+        // A directory of its own directly in the temporary directory: a shared parent would stay behind (issue 17).
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-cli-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 
 import html5lib
+from axe_selenium_python import Axe
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -47,6 +48,7 @@ class Browser:
         self.config = config
         self.base = config["base_url"]
         self.validated = set()
+        self.accessible = set()
         self.screenshots = []
         self.secrets = self._secrets()
 
@@ -186,14 +188,28 @@ class Browser:
     # MARK: - Page checks
 
     def check(self, name=None):
-        """Screenshot the current page (when named) and validate its HTML as the server sent it."""
+        """Screenshot the current page (when named), run axe-core on it as the browser shows it, and validate its
+        HTML as the server sent it."""
         if name:
             self.shot(name)
         path = self.path()
+        self.check_accessibility(path)
         response = self.fetch(path)
         assert response.status in (200, 403, 404, 409, 422, 429), f"{path}: status {response.status}"
         self.validate(response.text, path)
         return response
+
+    def check_accessibility(self, where):
+        """axe-core (issue 17, item 13) on the page in the browser: no serious or critical violation."""
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        report = "; ".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+            for v in serious)
+        assert not serious, f"axe-core finds on {where}: {report}"
+        self.accessible.add(urllib.parse.urlsplit(where).path + ("?module" if "module=" in where else ""))
 
     def validate(self, html, where):
         check_html(html, where, self.secrets + [c["value"] for c in self.driver.get_cookies() if c["value"]])

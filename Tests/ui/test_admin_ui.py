@@ -6,6 +6,8 @@ phone layout. Every page visited is screenshotted at 1280x800 and its HTML valid
 """
 
 import datetime
+import pathlib
+import re
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -104,6 +106,39 @@ def test_the_licenses_screen_has_a_tab_per_owner_and_the_status_tab(browser):
     browser.check("03-licenses-superoffice")
 
 
+def test_the_tab_bar_has_no_scrollbar_at_any_width(browser):
+    """Issue 17, item 5: the tab list fits its box vertically (no stray scrollbar) from a phone to a wide screen."""
+    try:
+        for width, height in ((390, 844), (1280, 800), (1920, 1080)):
+            browser.viewport(width, height, mobile=width < 600)
+            for path in ("/admin/licenses/SUPEROFFICE", "/admin/licenses/ACME", "/admin/status"):
+                browser.open(path)
+                tabs = browser.wait_for(".tabs ul")
+                scroll, client = browser.driver.execute_script(
+                    "return [arguments[0].scrollHeight, arguments[0].clientHeight]", tabs)
+                assert scroll <= client, f"{path} at {width}px: the tab list is {scroll}px tall in a {client}px box"
+                if path.endswith("SUPEROFFICE"):
+                    browser.shot(f"tabs-{width}")
+    finally:
+        browser.desktop()
+    browser.open("/admin/licenses/SUPEROFFICE")
+    browser.wait_for(".tabs")
+
+
+def test_an_unrestricted_license_shows_its_use_not_a_total(browser):
+    """Issue 17, item 7: "Unrestricted" in place of total and available, in the list and in the details."""
+    visible_for = cells(row(browser, "#group-user", "visible-for"))
+    assert visible_for[1] == "Unrestricted" and visible_for[3] == "—", visible_for
+    browser.submit("#group-user tr[data-module='visible-for'] th a")
+    details = browser.wait_visible("#details")
+    seats = browser.text("#details-seats")
+    assert "unrestricted: no upper limit" in seats and "/" not in seats, seats
+    assert "Total" not in details.text
+    browser.check("05c-license-details-unrestricted")
+    browser.open("/admin/licenses/SUPEROFFICE")
+    browser.wait_for(".tabs")
+
+
 def test_a_license_shows_its_details(browser):
     browser.submit("#group-plans tr[data-module='sales-premium'] th a")
     details = browser.wait_visible("#details")
@@ -137,7 +172,7 @@ def test_the_partner_has_its_own_tab(browser):
 
 def test_the_status_tab_shows_the_database_and_the_notifications(browser):
     browser.follow("Status")
-    database = browser.text("#database-heading + dl")
+    database = browser.text("#database-heading + .facts")
     for expected in ("Demo Company AS", "1000-0001", "Central database", "admin"):
         assert expected in database
     headers = [th.text.lower() for th in browser.find_all("#events-table thead th")]
@@ -270,7 +305,17 @@ def test_a_new_user_gets_a_plan_and_its_modules_show_checked(browser):
     # Windows is nested under its prerequisite, User.
     parent = windows.find_element(By.XPATH, "ancestor::li[2]")
     assert parent.find_element(By.CSS_SELECTOR, "input").get_attribute("id") == "license-superoffice-user"
+    # The note about plans only where the owner has plans (issue 17, item 9): ACME has none.
+    assert "come with the plan" in browser.text(".owner-block[data-owner='superoffice']")
+    assert "come with the plan" not in browser.text(".owner-block[data-owner='acme']")
     browser.check("16-user-with-plan")
+
+    # A refusal names the plan as the page does, with its key after it (issue 17, item 9).
+    browser.click("#plan-superoffice-service-premium")
+    browser.submit("#save-user")
+    flash = " ".join(f.text for f in browser.find_all(".flash"))
+    assert "Service Premium (superoffice.service-premium)" in flash, flash
+    assert browser.find("#plan-superoffice-sales-essentials").is_selected(), "the old plan was kept"
 
     status, report = browser.api("GET", "/users/zoe")
     sources = {m["module"]: m["source"] for m in report["modules"]}
@@ -299,6 +344,14 @@ def login_check(browser, user):
     return decision
 
 
+def test_the_add_event_form_defaults_to_the_message_of_the_day(browser):
+    """Issue 17, item 9: not "No login", one click from locking everyone out."""
+    browser.open("/admin/events/new")
+    browser.wait_for("#event-key")
+    assert Select(browser.find("#event-key")).first_selected_option.get_attribute("value") == "message-of-the-day"
+    assert not browser.find_all("#confirm-no-login"), "no confirmation box before No login is picked"
+
+
 def test_a_no_login_event_denies_normal_users(browser):
     assert login_check(browser, "ada")["allowed"] is True
     browser.open("/admin/status")
@@ -307,9 +360,20 @@ def test_a_no_login_event_denies_normal_users(browser):
     browser.find("#event-message").send_keys("Upgrade in progress: logins are closed until 18:00.")
     browser.check("17-event-add")
     browser.submit("#save-event")
+    # A no-login event that starts now is confirmed first; nothing is added before.
+    assert "starts now" in browser.text("#no-login-warning")
+    assert login_check(browser, "ada")["allowed"] is True
+    assert Select(browser.find("#event-key")).first_selected_option.get_attribute("value") == "no-login"
+    assert browser.find("#event-message").get_attribute("value").startswith("Upgrade in progress")
+    browser.shot("17b-event-confirm-no-login")
+    browser.check_accessibility("/admin/events (no-login confirmation)")
+    browser.click("#confirm-no-login")
+    browser.submit("#save-event")
     assert "Added the event “No login”" in browser.text(".flash.success")
     selected = browser.find("#events-table tr.selected")
-    assert "No login" in selected.text and "Active" in selected.text and "admin:admin" in selected.text
+    assert "No login" in selected.text and "Active" in selected.text
+    actor = selected.find_element(By.CSS_SELECTOR, "td.actor").text
+    assert actor.split("\n") == ["admin", "admin pages"], actor
     browser.check("18-status-no-login")
 
     decision = login_check(browser, "ada")
@@ -350,12 +414,20 @@ def test_the_consumption_dashboard_charts_usage_and_previews_the_invoice(browser
         {"id": "ui-mail-0", "service": "mailing-emails", "quantity": 8000, "occurredAt": iso(previous)},
         {"id": "ui-chat-1", "service": "chat-sessions", "quantity": 120, "occurredAt": iso(now)},
     ]
+    month = previous.strftime("%Y-%m")
+
+    def mail_usage(query=""):
+        status, invoice = browser.api("GET", "/usage/invoice" + query)
+        assert status == 200, invoice
+        return next(line for line in invoice["lines"] if line["service"] == "mailing-emails")["usage"], invoice
+
+    before, _ = mail_usage()
+    previous_before, _ = mail_usage(f"?month={month}")
     status, result = browser.api("POST", "/usage/events", {"events": events})
     assert status == 200 and result["accepted"] == 3, result
-    status, invoice = browser.api("GET", "/usage/invoice")
-    assert status == 200
+    usage, invoice = mail_usage()
     mail = next(line for line in invoice["lines"] if line["service"] == "mailing-emails")
-    assert mail["usage"] == 30000 and mail["amount"] > 0, "the test needs an overage to find"
+    assert usage == before + 30000 and mail["amount"] > 0, "the test needs an overage to find"
 
     browser.open("/admin/status")
     browser.follow("Consumption services")
@@ -365,11 +437,18 @@ def test_the_consumption_dashboard_charts_usage_and_previews_the_invoice(browser
     assert len(chart.find_elements(By.CSS_SELECTOR, "g.month")) == 12
     assert chart.find_elements(By.CSS_SELECTOR, "rect.bar-over"), "the month over its allowance is highlighted"
     assert chart.find_elements(By.CSS_SELECTOR, "path.allowance-line"), "the allowance is drawn as a line"
-    assert "30,000 emails" in browser.text("#service-mailing-emails .running")
+    assert f"{usage:,} emails" in browser.text("#service-mailing-emails .running")
+    # The demo's year of usage (issue 17, item 4): every chart has a bar in each of the eleven past months.
+    for svg in browser.find_all("svg.usage-chart"):
+        past = svg.find_elements(By.CSS_SELECTOR, "g.month:not(.running)")
+        drawn = [g for g in past
+                 if any(float(r.get_attribute("height")) > 0 for r in g.find_elements(By.CSS_SELECTOR, "rect.bar, rect.bar-over"))]
+        assert len(past) == 11 and len(drawn) == 11, f"{svg.get_attribute('id')}: {len(drawn)} of {len(past)} past months drawn"
+        assert svg.find_elements(By.CSS_SELECTOR, "rect.bar-over"), f"{svg.get_attribute('id')} has no month over its allowance"
     browser.check("20-consumption")
 
     line = browser.find("#invoice-table tr[data-service='mailing-emails']")
-    assert line.find_element(By.CSS_SELECTOR, ".usage").text == "30,000 emails"
+    assert line.find_element(By.CSS_SELECTOR, ".usage").text == f"{usage:,} emails"
     assert line.find_element(By.CSS_SELECTOR, ".allowance").text == f"{mail['allowance']:,} emails"
     assert line.find_element(By.CSS_SELECTOR, ".units").text == f"{mail['overageUnits']:,}"
     assert line.find_element(By.CSS_SELECTOR, ".amount").text == f"{float(mail['amount']):,.2f} EUR"
@@ -377,12 +456,11 @@ def test_the_consumption_dashboard_charts_usage_and_previews_the_invoice(browser
     browser.driver.execute_script("document.getElementById('invoice').scrollIntoView()")
     browser.shot("21-consumption-invoice")
 
-    month = previous.strftime("%Y-%m")
     Select(browser.find("#invoice-month")).select_by_value(month)
     browser.submit("#show-invoice")
     assert f"month={month}" in browser.driver.current_url
     line = browser.find("#invoice-table tr[data-service='mailing-emails']")
-    assert line.find_element(By.CSS_SELECTOR, ".usage").text == "8,000 emails"
+    assert line.find_element(By.CSS_SELECTOR, ".usage").text == f"{previous_before + 8000:,} emails"
     browser.check()
 
 
@@ -395,12 +473,49 @@ def test_the_audit_log_is_newest_first_and_paged(browser):
     numbers = [int(r.find_element(By.CSS_SELECTOR, "td").text) for r in browser.find_all("#audit-table tbody tr")]
     assert len(numbers) == 25 and numbers == sorted(numbers, reverse=True)
     actions = browser.text("#audit-table")
-    assert "event.delete" in actions and "admin:admin (web)" in actions
+    assert "event.delete" in actions and "admin\nadmin pages" in actions, "the user name, and where the change came from"
+    assert "admin:admin" not in actions
     browser.check("22-audit")
     browser.submit("#older-entries")
     older = [int(r.find_element(By.CSS_SELECTOR, "td").text) for r in browser.find_all("#audit-table tbody tr")]
     assert older and max(older) < min(numbers)
     browser.check()
+
+
+# MARK: - Long jobs
+
+
+def test_a_user_import_shows_its_progress_on_the_status_tab(browser):
+    """Issue 17, item 12: `licensing user import` of 5,000 users, watched on the Status tab while it runs."""
+    import subprocess
+    import tempfile
+    import time
+
+    with tempfile.TemporaryDirectory(prefix="licensing-ui-import-") as folder:
+        csv = pathlib.Path(folder) / "users.csv"
+        csv.write_text("userName,type,canLogIn\n" + "".join(f"import-{i:05d},employee,true\n" for i in range(5000)))
+        importer = subprocess.Popen(
+            [browser.config["binary"], "user", "import", "--csv", str(csv), "--data", str(browser.config["data_dir"])],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        seen = set()
+        try:
+            deadline = time.monotonic() + 120
+            while importer.poll() is None and time.monotonic() < deadline:
+                page = browser.fetch("/admin/status").text
+                seen.update(re.findall(r'class="hint progress-text">([0-9,]+) of 5,000<', page))
+            output = importer.communicate(timeout=120)[0].decode()
+        finally:
+            if importer.poll() is None:
+                importer.kill()
+        assert importer.returncode == 0, output
+    assert seen and any(done != "5,000" for done in seen), f"the import was never seen running: {seen}"
+
+    browser.open("/admin/status")
+    row_ = next(r for r in browser.find_all("#events-table tbody tr") if "User import" in r.text)
+    assert "Finished" in row_.text and "5,000 of 5,000" in row_.text, row_.text
+    browser.navigating(row_.find_element(By.CSS_SELECTOR, "th a").click)
+    assert "5,000 of 5,000" in browser.text("#event-details")
+    browser.check("19b-status-user-import")
 
 
 # MARK: - CSRF, errors, keyboard, phone, sign-out
@@ -492,5 +607,9 @@ def test_every_screen_was_validated_and_screenshotted(browser):
     }
     assert expected <= browser.validated, sorted(expected - browser.validated)
     assert any(path.endswith("/edit") for path in browser.validated), "the event edit form"
+    # axe-core ran on every admin page: signed in, each owner tab, Status, a license's details, users, a user,
+    # consumption, the audit log, the activation review and the event form.
+    accessible = expected - {"/admin/users/nobody-here"} | {"/admin/licenses/SUPEROFFICE?module"}
+    assert accessible <= browser.accessible, sorted(accessible - browser.accessible)
     for path in browser.screenshots:
         assert path.stat().st_size > 5000, f"{path} looks empty"

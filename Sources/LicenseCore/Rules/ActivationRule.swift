@@ -83,10 +83,14 @@ public enum ActivationRule {
                     newTotal: newTotal, added: newTotal - currentTotal, newFree: max(0, newTotal - inUse),
                     mustRemove: mustRemove, unrestricted: new?.unrestricted ?? false, holders: []))
         }
+        // The package's order: its sortOrder, modules of equal sortOrder as the package lists them, and modules it
+        // drops last by name.
+        let position = Dictionary(
+            package.moduleLicenses.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         diffs.sort { lhs, rhs in
-            let l = newModules[lhs.name]?.sortOrder ?? Int.max
-            let r = newModules[rhs.name]?.sortOrder ?? Int.max
-            return (l, lhs.name) < (r, rhs.name)
+            let l = (newModules[lhs.name]?.sortOrder ?? Int.max, position[lhs.name] ?? Int.max)
+            let r = (newModules[rhs.name]?.sortOrder ?? Int.max, position[rhs.name] ?? Int.max)
+            return (l.0, l.1, lhs.name) < (r.0, r.1, rhs.name)
         }
         let blocking = diffs.filter { $0.mustRemove > 0 }
         let reason: String? =

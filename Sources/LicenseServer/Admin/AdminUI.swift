@@ -67,6 +67,13 @@ struct AdminUI: Sendable {
     }
 
     /// Post/redirect/get: a flash for the next page, then a 303 to it.
+    /// The message of a domain refusal for a flash or a form (nil for errors that are not the user's to fix), with
+    /// times and module names written as the pages write them.
+    func describe(_ error: any Error, tenant: String) async -> String? {
+        guard let message = AdminError.describe(error) else { return nil }
+        return AdminFormat.humanize(message, label: AdminFormat.moduleLabel(in: try? await snapshots.snapshot(tenant)))
+    }
+
     func redirect(_ path: String, context: AdminContext, _ kind: AdminFlash.Kind? = nil, _ text: String? = nil) -> Response {
         if let kind, let text, let id = context.session?.id { sessions.flash(id: id, kind, text) }
         return .redirect(to: path)

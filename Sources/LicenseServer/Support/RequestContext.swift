@@ -76,7 +76,9 @@ extension Request {
         do {
             try JSONInput.checkDepthPublic(data)
         } catch {
-            throw APIError.badRequest(error.description)
+            // The check names its problem as a malformed package; a request body is no package.
+            guard case .malformedPackage(let why) = error else { throw APIError.badRequest(error.description) }
+            throw APIError.badRequest(why)
         }
         do {
             return try JSONInput.decoder.decode(T.self, from: data)

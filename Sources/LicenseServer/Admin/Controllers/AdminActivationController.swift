@@ -26,7 +26,7 @@ struct AdminActivationController {
             do {
                 _ = try await ui.store.previewActivation(tenant: tenant, package: file.data, now: Date())
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 var view = UploadView(csrf: session.csrf, pendingFileName: nil)
                 view.error = "This license cannot be activated: \(message)"
                 return await uploadPage(context: context, view: view, status: .unprocessableContent)
@@ -46,7 +46,7 @@ struct AdminActivationController {
             do {
                 preview = try await ui.store.previewActivation(tenant: tenant, package: package, now: Date())
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 clearPending(session)
                 var view = UploadView(csrf: session.csrf, pendingFileName: nil)
                 view.error = "The loaded license can no longer be activated: \(message)"
@@ -105,7 +105,7 @@ struct AdminActivationController {
                         removed.append(target == key ? name : "\(name) (plan \(target.module))")
                     }
                 } catch {
-                    guard let message = AdminError.describe(error) else { throw error }
+                    guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                     problems.append(message)
                 }
             }
@@ -126,7 +126,7 @@ struct AdminActivationController {
             do {
                 result = try await ui.store.activate(tenant: tenant, package: package, actor: session.actor, now: Date())
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 return ui.redirect("/admin/activation/preview", context: context, .error, "Not activated: \(message)")
             }
             guard result.canBeActivated else {
@@ -275,7 +275,7 @@ struct PreviewView {
                 currentTotal: AdminFormat.number(diff.currentTotal),
                 inUse: diff.type == .site ? "—" : AdminFormat.number(diff.inUse), newTotal: AdminFormat.number(diff.newTotal),
                 added: added, addedClass: diff.added > 0 ? "up" : diff.added < 0 ? "down" : "same",
-                newFree: diff.type == .site ? "—" : (diff.unrestricted ? "Unlimited" : AdminFormat.number(diff.newFree)),
+                newFree: diff.type == .site ? "—" : (diff.unrestricted ? "Unrestricted" : AdminFormat.number(diff.newFree)),
                 unrestricted: diff.unrestricted, blocking: diff.mustRemove > 0, mustRemove: AdminFormat.number(diff.mustRemove),
                 dialogID: "remove-\(diff.name)",
                 removeHref:
@@ -324,7 +324,7 @@ struct DoneView {
     var previousIssuedAt: String
     var changes: [Change]
     var hasChanges: Bool
-    var unchanged: Int
+    var unchangedText: String?
 
     init(result: ActivationPreview, snapshot: TenantSnapshot) {
         owner = result.owner
@@ -349,9 +349,11 @@ struct DoneView {
                 label: modules[diff.name]?.description ?? diff.name, name: diff.name,
                 before: AdminFormat.number(diff.currentTotal), after: AdminFormat.number(diff.newTotal), change: change,
                 changeClass: changeClass, inUse: diff.type == .site ? "—" : AdminFormat.number(diff.inUse),
-                free: diff.type == .site ? "—" : diff.unrestricted ? "Unlimited" : AdminFormat.number(diff.newFree))
+                free: diff.type == .site ? "—" : diff.unrestricted ? "Unrestricted" : AdminFormat.number(diff.newFree))
         }
         hasChanges = !changes.isEmpty
-        unchanged = result.modules.count - changed.count
+        let unchanged = result.modules.count - changed.count
+        unchangedText =
+            unchanged == 0 ? nil : AdminFormat.count(unchanged, "other license is unchanged.", "other licenses are unchanged.")
     }
 }

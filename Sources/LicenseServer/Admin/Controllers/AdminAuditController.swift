@@ -32,6 +32,7 @@ struct AuditView {
         var sequence: Int64
         var at: String
         var actor: String
+        var actorSource: String?
         var action: String
         var target: String
         var before: String
@@ -48,9 +49,10 @@ struct AuditView {
     init(csrf: String, entries: [AuditEntry], olderCursor: Int64?, isFirstPage: Bool) {
         self.csrf = csrf
         rows = entries.map { entry in
-            Row(
-                sequence: entry.sequence, at: AdminFormat.dateTime(entry.at), actor: entry.actor, action: entry.action,
-                target: entry.target, before: Self.short(entry.before), after: Self.short(entry.after))
+            let actor = AdminFormat.actor(entry.actor)
+            return Row(
+                sequence: entry.sequence, at: AdminFormat.dateTime(entry.at), actor: actor.name, actorSource: actor.source,
+                action: entry.action, target: entry.target, before: Self.short(entry.before), after: Self.short(entry.after))
         }
         hasRows = !rows.isEmpty
         olderHref = olderCursor.map { "/admin/audit?before=\($0)" }

@@ -153,9 +153,9 @@ struct OwnerTabView {
             return Row(
                 name: module.name, label: module.description ?? module.name, tooltip: module.tooltip,
                 href: AdminPath.license(owner: owner.name, module: module.name),
-                total: AdminFormat.number(module.total),
+                total: module.unrestricted && !isSite ? "Unrestricted" : AdminFormat.number(module.total),
                 inUse: isSite ? "—" : AdminFormat.number(module.inUse),
-                available: isSite ? "—" : (module.unrestricted ? "Unlimited" : AdminFormat.number(module.free)),
+                available: isSite || module.unrestricted ? "—" : AdminFormat.number(module.free),
                 hidden: module.hidden, unrestricted: module.unrestricted, fencingText: fencing.0, fencingClass: fencing.1,
                 selected: module.name == selected, isSite: isSite, enabled: module.total > 0)
         }
@@ -212,7 +212,7 @@ struct LicenseDetailsView {
         total = AdminFormat.number(module.total)
         isSite = module.type == .site
         inUse = isSite ? "—" : AdminFormat.number(module.inUse)
-        available = isSite ? "—" : (module.unrestricted ? "Unlimited" : AdminFormat.number(module.free))
+        available = isSite || module.unrestricted ? "—" : AdminFormat.number(module.free)
         prerequisite = module.prerequisite.map { name in
             Link(label: byName[name]?.description ?? name, href: AdminPath.license(owner: owner.name, module: name), note: name)
         }

@@ -22,7 +22,7 @@ struct AdminStatusController {
             }
             let view = StatusView(
                 csrf: session.csrf, tabs: AdminTabs.make(owners: owners, current: AdminTabs.status), report: report,
-                events: events, selectedID: selectedID, now: now)
+                events: events, selectedID: selectedID, now: now, moduleLabel: AdminFormat.moduleLabel(in: snapshot))
             return await ui.page("status", view, title: "Licenses – Status", section: .licenses, context: context)
         }
 
@@ -46,6 +46,17 @@ struct AdminStatusController {
             let draft = EventDraft(
                 key: key, scope: scope, scopeOwner: scope == .system || scope == .database ? nil : form["scopeOwner"],
                 message: message, expectedFinish: finish)
+            // A no-login event starts at once and logs nobody but administrators in: it needs a second, deliberate yes.
+            if key == SystemEvent.noLogin && form["confirmNoLogin"] != "yes" {
+                var view = EventFormView.new(csrf: session.csrf)
+                view.fill(
+                    key: key, scope: scope, scopeOwner: form["scopeOwner"], message: form.text("message") ?? "",
+                    finishDate: form["finishDate"], finishTime: form["finishTime"])
+                view.confirmNoLogin = true
+                return await ui.page(
+                    "event-form", view, title: "Add system event", section: .licenses, context: context,
+                    status: .unprocessableContent)
+            }
             do {
                 let event = try await ui.store.addEvent(tenant: tenant, draft, actor: session.actor, now: Date())
                 ui.snapshots.invalidate(tenant)
@@ -53,7 +64,7 @@ struct AdminStatusController {
                     "/admin/status?event=\(event.id)", context: context, .success,
                     "Added the event “\(EventLabels.label(event.key))”.")
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 var view = EventFormView.new(csrf: session.csrf)
                 view.fill(
                     key: key, scope: scope, scopeOwner: form["scopeOwner"], message: form.text("message") ?? "",
@@ -86,7 +97,7 @@ struct AdminStatusController {
                 ui.snapshots.invalidate(tenant)
                 return ui.redirect("/admin/status?event=\(event.id)", context: context, .success, "Saved the event.")
             } catch {
-                guard let text = AdminError.describe(error) else { throw error }
+                guard let text = await ui.describe(error, tenant: tenant) else { throw error }
                 var view = EventFormView.edit(csrf: session.csrf, event: event)
                 view.message = form.text("message") ?? ""
                 view.error = text
@@ -160,6 +171,12 @@ enum EventLabels {
         return words.prefix(1).uppercased() + words.dropFirst()
     }
 
+    /// "1,200 of 5,000" for an event of a long job that reports its progress, else nil.
+    static func progress(_ event: SystemEvent) -> String? {
+        guard let done = event.progressDone, let total = event.progressTotal else { return nil }
+        return "\(AdminFormat.number(done)) of \(AdminFormat.number(total))"
+    }
+
     static func status(_ event: SystemEvent, now: Date) -> String {
         switch event.status {
         case .active: event.isActive(at: now) ? "Active" : "Ended"
@@ -181,11 +198,16 @@ struct StatusView {
         var message: String
         var activated: String
         var activatedBy: String
+        var activatedFrom: String?
         var finished: String
         /// The finish shown is the expected one, not yet reached.
         var isExpected: Bool
         var type: String
         var selected: Bool
+        /// "1,200 of 5,000" for a long job that reports progress.
+        var progress: String?
+        var progressDone: Int
+        var progressTotal: Int
     }
 
     struct Detail {
@@ -197,6 +219,7 @@ struct StatusView {
         var message: String
         var activated: String
         var activatedBy: String
+        var activatedFrom: String?
         var expectedFinish: String
         var finishedAt: String
         var type: String
@@ -226,7 +249,10 @@ struct StatusView {
     var hasEvents: Bool
     var detail: Detail?
 
-    init(csrf: String, tabs: [TabView], report: StatusReport, events: [SystemEvent], selectedID: Int64?, now: Date) {
+    init(
+        csrf: String, tabs: [TabView], report: StatusReport, events: [SystemEvent], selectedID: Int64?, now: Date,
+        moduleLabel: @escaping (ModuleKey) -> String? = { _ in nil }
+    ) {
         self.csrf = csrf
         self.tabs = tabs
         let database = report.database
@@ -241,32 +267,36 @@ struct StatusView {
         userWebInUse = AdminFormat.number(report.seats.userWeb.inUse)
         plansPurchased = AdminFormat.number(report.seats.plans.purchased)
         plansInUse = AdminFormat.number(report.seats.plans.inUse)
-        warnings = report.owners.flatMap(\.warnings)
+        warnings = report.owners.flatMap(\.warnings).map { AdminFormat.humanize($0, label: moduleLabel) }
         hasWarnings = !warnings.isEmpty
         self.events = events.map { event in
             let status = EventLabels.status(event, now: now)
             let finished = AdminFormat.compactDateTime(event.finishedAt ?? event.expectedFinish)
-            let message = event.message.count > 60 ? String(event.message.prefix(58)) + "…" : event.message
+            let full = AdminFormat.humanize(event.message, label: moduleLabel)
+            let message = full.count > 60 ? String(full.prefix(58)) + "…" : full
+            let actor = AdminFormat.actor(event.activatedBy)
             return Row(
                 id: event.id, href: "/admin/status?event=\(event.id)", label: EventLabels.label(event.key),
                 status: status, statusClass: "status-\(status.lowercased())", message: message,
-                activated: AdminFormat.compactDateTime(event.activatedAt), activatedBy: event.activatedBy, finished: finished,
-                isExpected: event.finishedAt == nil && event.expectedFinish != nil,
+                activated: AdminFormat.compactDateTime(event.activatedAt), activatedBy: actor.name, activatedFrom: actor.source,
+                finished: finished, isExpected: event.finishedAt == nil && event.expectedFinish != nil,
                 type: event.systemWide ? "System-wide" : "Local",
-                selected: event.id == selectedID)
+                selected: event.id == selectedID, progress: EventLabels.progress(event),
+                progressDone: max(0, event.progressDone ?? 0), progressTotal: max(1, event.progressTotal ?? 1))
         }
         hasEvents = !events.isEmpty
         detail = events.first { $0.id == selectedID }.map { event in
             var scope = event.scope.rawValue.prefix(1).uppercased() + event.scope.rawValue.dropFirst()
             if let owner = event.scopeOwner { scope += ": \(owner)" }
-            var progress: String?
-            if let done = event.progressDone, let total = event.progressTotal { progress = "\(done) of \(total)" }
+            let actor = AdminFormat.actor(event.activatedBy)
             return Detail(
                 id: event.id, label: EventLabels.label(event.key), key: event.key, status: EventLabels.status(event, now: now),
-                scope: scope, message: event.message, activated: AdminFormat.dateTime(event.activatedAt),
-                activatedBy: event.activatedBy, expectedFinish: AdminFormat.dateTime(event.expectedFinish),
+                scope: scope, message: AdminFormat.humanize(event.message, label: moduleLabel),
+                activated: AdminFormat.dateTime(event.activatedAt), activatedBy: actor.name, activatedFrom: actor.source,
+                expectedFinish: AdminFormat.dateTime(event.expectedFinish),
                 finishedAt: AdminFormat.dateTime(event.finishedAt), type: event.systemWide ? "System-wide" : "Local",
-                progress: progress, isActive: event.status == .active, editHref: "/admin/events/\(event.id)/edit",
+                progress: EventLabels.progress(event), isActive: event.status == .active,
+                editHref: "/admin/events/\(event.id)/edit",
                 finishAction: "/admin/events/\(event.id)/finish", deleteAction: "/admin/events/\(event.id)/delete")
         }
     }
@@ -292,11 +322,16 @@ struct EventFormView {
     var finishTime: String
     var eventLabel: String?
     var error: String?
+    /// A no-login event was asked for without the box that confirms it: ask again with the box.
+    var confirmNoLogin = false
 
     static func new(csrf: String) -> EventFormView {
         EventFormView(
             csrf: csrf, isNew: true, heading: "Add system event", action: "/admin/events", submitLabel: "Add event",
-            types: EventRule.administratorKeys.map { Option(value: $0, label: EventLabels.label($0), selected: false) },
+            // Message of the day by default: "No login" is one click from locking everyone out.
+            types: EventRule.administratorKeys.map {
+                Option(value: $0, label: EventLabels.label($0), selected: $0 == SystemEvent.messageOfTheDay)
+            },
             scopes: SystemEvent.Scope.allCases.map {
                 Option(
                     value: $0.rawValue, label: $0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst(),

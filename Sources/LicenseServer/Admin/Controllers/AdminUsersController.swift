@@ -42,7 +42,7 @@ struct AdminUsersController {
                 guard !userName.isEmpty else { throw AdminError.invalid("Enter a user name.") }
                 _ = try await ui.store.addUsers(tenant: tenant, [draft], actor: session.actor, now: Date())
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 var view = NewUserView(csrf: session.csrf)
                 view.fill(draft)
                 view.error = message
@@ -105,7 +105,7 @@ struct AdminUsersController {
                 try await body()
                 outcome.done.append(what)
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 outcome.problems.append(sentence(message))
             }
         }
@@ -196,7 +196,7 @@ struct AdminUsersController {
                 removed = try await ui.store.unassign(
                     tenant: tenant, userName: user.userName, module: old, cascade: true, actor: actor, now: now)
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 outcome.problems.append(sentence(message))
                 continue
             }
@@ -208,7 +208,7 @@ struct AdminUsersController {
                 _ = try await ui.store.assign(tenant: tenant, userName: user.userName, module: new, actor: actor, now: now)
                 outcome.done.append("changed the plan from \(old) to \(new)")
             } catch {
-                guard let message = AdminError.describe(error) else { throw error }
+                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 outcome.problems.append(sentence(message) + " The plan \(old) was kept.")
                 _ = try? await ui.store.assign(tenant: tenant, userName: user.userName, module: old, actor: actor, now: now)
             }
@@ -216,7 +216,7 @@ struct AdminUsersController {
                 do {
                     _ = try await ui.store.assign(tenant: tenant, userName: user.userName, module: key, actor: actor, now: now)
                 } catch {
-                    guard let message = AdminError.describe(error) else { throw error }
+                    guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                     outcome.problems.append(
                         sentence("\(key) was removed with the old plan and could not be given back: \(message)"))
                 }

@@ -114,3 +114,60 @@ enum AdminFormat {
 
     static func yesNo(_ value: Bool) -> String { value ? "Yes" : "No" }
 }
+
+// MARK: - Messages for people
+
+extension AdminFormat {
+    /// A message written for logs and the API, made to read like the rest of the page: ISO 8601 times as
+    /// `dateTime` writes them, and module keys (`superoffice.service-premium`) as their description with the key after
+    /// it (`Service Premium (superoffice.service-premium)`), for the modules `label` knows.
+    static func humanize(_ text: String, label: (ModuleKey) -> String? = { _ in nil }) -> String {
+        let times = #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/#
+        var result = text.replacing(times) { match in
+            ISO8601.date(String(match.output)).map { dateTime($0) } ?? String(match.output)
+        }
+        // What comes before a key is captured and given back: a key starts a word not preceded by `.`, `@` or `-`.
+        let keys = #/(^|[^\w.@-])([A-Za-z0-9_-]+)\.([a-z0-9_-]*[a-z0-9_])(?![\w-])/#
+        result = result.replacing(keys) { match in
+            let key = ModuleKey(owner: String(match.output.2).uppercased(), module: String(match.output.3))
+            guard let description = label(key), description != key.module else { return String(match.output.0) }
+            return "\(match.output.1)\(description) (\(match.output.2).\(match.output.3))"
+        }
+        return result
+    }
+
+    /// The description of a module of the snapshot, for `humanize`.
+    static func moduleLabel(in snapshot: TenantSnapshot?) -> (ModuleKey) -> String? {
+        { key in snapshot?.state.owners[key.owner]?.modules[key.module]?.description }
+    }
+
+    /// "1 other license is", "3 other licenses are": a count with the noun in the number it needs.
+    static func count(_ value: Int, _ singular: String, _ plural: String) -> String {
+        "\(number(value)) \(value == 1 ? singular : plural)"
+    }
+}
+
+// MARK: - Actors
+
+extension AdminFormat {
+    /// Who made a change, as the audit log and events record it (`admin:NAME (web)`, `cli:NAME`, `token:ID (NAME)`,
+    /// `system`), split into the name people know and, as secondary text, where the change came from.
+    static func actor(_ recorded: String) -> (name: String, source: String?) {
+        if recorded.hasPrefix("admin:"), recorded.hasSuffix(" (web)") {
+            return (String(recorded.dropFirst("admin:".count).dropLast(" (web)".count)), "admin pages")
+        }
+        if recorded.hasPrefix("cli:") { return (String(recorded.dropFirst("cli:".count)), "command line") }
+        if recorded.hasPrefix("token:"), let open = recorded.firstIndex(of: "("), recorded.hasSuffix(")") {
+            let id = recorded[recorded.index(recorded.startIndex, offsetBy: "token:".count)..<open]
+                .trimmingCharacters(in: .whitespaces)
+            let name = recorded[recorded.index(after: open)..<recorded.index(before: recorded.endIndex)]
+            return (String(name), "API token \(id)")
+        }
+        if recorded.hasPrefix("scim:") { return (String(recorded.dropFirst("scim:".count)), "provisioning") }
+        switch recorded {
+        case "system": return ("System", "the license server")
+        case "demo": return ("Demo setup", "licensing demo")
+        default: return (recorded, nil)
+        }
+    }
+}

@@ -23,12 +23,12 @@ extension AdminTemplates {
         <h1 class="page-title">Review the new license</h1>
         <section class="card" aria-labelledby="preview-heading">
           <h2 id="preview-heading">{{owner}}: what the new license changes</h2>
-          <dl class="facts">
-            <div><dt>Owner</dt><dd>{{owner}}</dd></div>
-            <div><dt>File</dt><dd>{{fileName}}</dd></div>
-            <div><dt>Issued</dt><dd>{{issuedAt}}</dd></div>
-            <div><dt>Replaces the license issued</dt><dd>{{previousIssuedAt}}</dd></div>
-          </dl>
+          <div class="facts">
+            <dl><dt>Owner</dt><dd>{{owner}}</dd></dl>
+            <dl><dt>File</dt><dd>{{fileName}}</dd></dl>
+            <dl><dt>Issued</dt><dd>{{issuedAt}}</dd></dl>
+            <dl><dt>Replaces the license issued</dt><dd>{{previousIssuedAt}}</dd></dl>
+          </div>
           {{^canActivate}}<div class="flash error" role="alert" id="blocking-summary"><span class="warn-mark" aria-hidden="true">!</span> {{blockingText}} Remove the superfluous licenses marked in red; then you can activate.</div>{{/canActivate}}
           {{#canActivate}}<div class="flash success" role="status" id="ready-summary">Every license fits what is in use. Press Activate to put the new license into effect.</div>{{/canActivate}}
           <div class="table-wrap" role="region" aria-labelledby="preview-caption" tabindex="0">
@@ -134,7 +134,7 @@ extension AdminTemplates {
           </div>
           {{/hasChanges}}
           {{^hasChanges}}<p>No license count changed; the new license renews the dates and signatures.</p>{{/hasChanges}}
-          <p class="muted">{{unchanged}} other licenses are unchanged.</p>
+          {{#unchangedText}}<p class="muted" id="unchanged-note">{{.}}</p>{{/unchangedText}}
           <div class="actions"><a class="button" href="{{ownerHref}}">Show the licenses of {{owner}}</a></div>
         </section>
         """#

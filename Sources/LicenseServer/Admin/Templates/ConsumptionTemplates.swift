@@ -104,7 +104,7 @@ extension AdminTemplates {
                 <tr>
                   <td class="num">{{sequence}}</td>
                   <td class="nowrap">{{at}}</td>
-                  <td>{{actor}}</td>
+                  <td class="actor">{{actor}}{{#actorSource}}<br><span class="hint">{{.}}</span>{{/actorSource}}</td>
                   <td><code>{{action}}</code></td>
                   <td>{{target}}</td>
                   <td class="small-text">{{before}}</td>

@@ -8,16 +8,16 @@ extension AdminTemplates {
             <h2 id="owner-heading">{{ownerName}}{{#ownerDescription}} <span class="muted">– {{.}}</span>{{/ownerDescription}}</h2>
             <a class="button" href="/admin/activation">Load license from file</a>
           </div>
-          <dl class="facts">
-            <div><dt>Company</dt><dd id="company-name">{{companyName}}</dd></div>
-            <div><dt>Serial number</dt><dd id="serial-number">{{serialNumber}}</dd></div>
-            {{#expiresAt}}<div><dt>Expires</dt><dd>{{.}}{{#isExpired}} <span class="badge fence-reached">Expired</span>{{/isExpired}}</dd></div>{{/expiresAt}}
-            {{^expiresAt}}<div><dt>Expires</dt><dd>Not time-limited</dd></div>{{/expiresAt}}
-            {{#graceUntil}}<div><dt>Grace period until</dt><dd>{{.}}</dd></div>{{/graceUntil}}
-            {{#maintenanceUntil}}<div><dt>Maintenance until</dt><dd>{{.}}</dd></div>{{/maintenanceUntil}}
-            <div><dt>Issued</dt><dd>{{issuedAt}}</dd></div>
-            {{#nextCheckAt}}<div><dt>Next update check</dt><dd>{{.}}</dd></div>{{/nextCheckAt}}
-          </dl>
+          <div class="facts">
+            <dl><dt>Company</dt><dd id="company-name">{{companyName}}</dd></dl>
+            <dl><dt>Serial number</dt><dd id="serial-number">{{serialNumber}}</dd></dl>
+            {{#expiresAt}}<dl><dt>Expires</dt><dd>{{.}}{{#isExpired}} <span class="badge fence-reached">Expired</span>{{/isExpired}}</dd></dl>{{/expiresAt}}
+            {{^expiresAt}}<dl><dt>Expires</dt><dd>Not time-limited</dd></dl>{{/expiresAt}}
+            {{#graceUntil}}<dl><dt>Grace period until</dt><dd>{{.}}</dd></dl>{{/graceUntil}}
+            {{#maintenanceUntil}}<dl><dt>Maintenance until</dt><dd>{{.}}</dd></dl>{{/maintenanceUntil}}
+            <dl><dt>Issued</dt><dd>{{issuedAt}}</dd></dl>
+            {{#nextCheckAt}}<dl><dt>Next update check</dt><dd>{{.}}</dd></dl>{{/nextCheckAt}}
+          </div>
           {{#hasWarnings}}
           <ul class="warnings">
             {{#warnings}}<li class="warning"><span class="warn-mark" aria-hidden="true">!</span> {{.}}</li>{{/warnings}}
@@ -48,7 +48,7 @@ extension AdminTemplates {
                       <td class="num total">{{total}}</td>
                       <td class="num in-use">{{inUse}}</td>
                       <td class="num available">{{available}}</td>
-                      <td class="notes">{{#fencingText}}<span class="badge {{fencingClass}}">{{.}}</span> {{/fencingText}}{{#isSite}}{{#enabled}}<span class="badge ok">Enabled</span> {{/enabled}}{{^enabled}}<span class="badge plain">Not enabled</span> {{/enabled}}{{/isSite}}{{#hidden}}<span class="badge plain">Hidden</span> {{/hidden}}{{#unrestricted}}<span class="badge info">Unrestricted</span>{{/unrestricted}}</td>
+                      <td class="notes">{{#fencingText}}<span class="badge {{fencingClass}}">{{.}}</span> {{/fencingText}}{{#isSite}}{{#enabled}}<span class="badge ok">Enabled</span> {{/enabled}}{{^enabled}}<span class="badge plain">Not enabled</span> {{/enabled}}{{/isSite}}{{#hidden}}<span class="badge plain">Hidden</span> {{/hidden}}</td>
                     </tr>
                     {{/rows}}
                   </tbody>
@@ -57,7 +57,7 @@ extension AdminTemplates {
             </section>
             {{/groups}}
             {{^groups}}<p class="card">This owner has no licenses.</p>{{/groups}}
-            <p class="legend-note muted">Fencing: <span class="badge fence-nearing">Nearing maximum</span> at 85&nbsp;% in use or more, <span class="badge fence-reached">Maximum reached</span> at 100&nbsp;%. <span class="badge plain">Hidden</span> licenses are not offered one by one; they come with user plans. <span class="badge info">Unrestricted</span> licenses have no upper limit.</p>
+            <p class="legend-note muted">Fencing: <span class="badge fence-nearing">Nearing maximum</span> at 85&nbsp;% in use or more, <span class="badge fence-reached">Maximum reached</span> at 100&nbsp;%. <span class="badge plain">Hidden</span> licenses are not offered one by one; they come with user plans. Unrestricted licenses have no upper limit: only how many are in use is shown.</p>
           </div>
           {{#details}}
           <aside class="card details" id="details" aria-labelledby="details-title" tabindex="-1" data-autofocus>
@@ -66,15 +66,16 @@ extension AdminTemplates {
               <a class="button secondary small" href="/admin/licenses/{{ownerName}}">Close</a>
             </div>
             <p class="module-key">{{key}}</p>
-            <dl class="facts stacked">
-              <div><dt>Description</dt><dd>{{#description}}{{.}}{{/description}}{{^description}}—{{/description}}</dd></div>
-              <div><dt>Tooltip</dt><dd>{{#tooltip}}{{.}}{{/tooltip}}{{^tooltip}}—{{/tooltip}}</dd></div>
-              <div><dt>Type</dt><dd>{{type}}{{#hidden}} · hidden{{/hidden}}{{#unrestricted}} · unrestricted{{/unrestricted}}</dd></div>
-              {{#version}}<div><dt>Version</dt><dd>{{.}}</dd></div>{{/version}}
-              <div><dt>Total / in use / available</dt><dd>{{total}} / {{inUse}} / {{available}}</dd></div>
-              <div><dt>Prerequisite</dt><dd>{{#prerequisite}}<a href="{{href}}">{{label}}</a> <span class="module-name">{{note}}</span>{{/prerequisite}}{{^prerequisite}}None{{/prerequisite}}</dd></div>
-              <div><dt>Allowed user types</dt><dd>{{allowedUserTypes}}</dd></div>
-            </dl>
+            <div class="facts stacked">
+              <dl><dt>Description</dt><dd>{{#description}}{{.}}{{/description}}{{^description}}—{{/description}}</dd></dl>
+              <dl><dt>Tooltip</dt><dd>{{#tooltip}}{{.}}{{/tooltip}}{{^tooltip}}—{{/tooltip}}</dd></dl>
+              <dl><dt>Type</dt><dd>{{type}}{{#hidden}} · hidden{{/hidden}}{{#unrestricted}} · unrestricted{{/unrestricted}}</dd></dl>
+              {{#version}}<dl><dt>Version</dt><dd>{{.}}</dd></dl>{{/version}}
+              {{#unrestricted}}<dl><dt>In use</dt><dd id="details-seats">{{inUse}} <span class="muted">· unrestricted: no upper limit</span></dd></dl>{{/unrestricted}}
+              {{^unrestricted}}<dl><dt>Total / in use / available</dt><dd id="details-seats">{{total}} / {{inUse}} / {{available}}</dd></dl>{{/unrestricted}}
+              <dl><dt>Prerequisite</dt><dd>{{#prerequisite}}<a href="{{href}}">{{label}}</a> <span class="module-name">{{note}}</span>{{/prerequisite}}{{^prerequisite}}None{{/prerequisite}}</dd></dl>
+              <dl><dt>Allowed user types</dt><dd>{{allowedUserTypes}}</dd></dl>
+            </div>
             {{#isPlan}}
             <h3>Licenses this plan grants</h3>
             <ul class="grants">
@@ -103,23 +104,23 @@ extension AdminTemplates {
         <div class="status-grid">
           <section class="card" aria-labelledby="database-heading">
             <h2 id="database-heading">Database</h2>
-            <dl class="facts compact">
-              <div><dt>Owner</dt><dd>{{databaseOwner}}</dd></div>
-              <div><dt>Company</dt><dd>{{companyName}}</dd></div>
-              <div><dt>Serial number</dt><dd>{{serialNumber}}</dd></div>
-              <div><dt>Type</dt><dd>{{databaseType}}</dd></div>
-              <div><dt>Next expiry</dt><dd>{{nextExpiry}}</dd></div>
-              <div><dt>Logged on user</dt><dd>{{loggedOnUser}}</dd></div>
-            </dl>
+            <div class="facts compact">
+              <dl><dt>Owner</dt><dd>{{databaseOwner}}</dd></dl>
+              <dl><dt>Company</dt><dd>{{companyName}}</dd></dl>
+              <dl><dt>Serial number</dt><dd>{{serialNumber}}</dd></dl>
+              <dl><dt>Type</dt><dd>{{databaseType}}</dd></dl>
+              <dl><dt>Next expiry</dt><dd>{{nextExpiry}}</dd></dl>
+              <dl><dt>Logged on user</dt><dd>{{loggedOnUser}}</dd></dl>
+            </div>
             {{^tenantIntact}}<p class="flash error">The installation's own record has been changed outside the license server: no user can log in until it is restored.</p>{{/tenantIntact}}
             {{#hasWarnings}}<ul class="warnings">{{#warnings}}<li class="warning"><span class="warn-mark" aria-hidden="true">!</span> {{.}}</li>{{/warnings}}</ul>{{/hasWarnings}}
           </section>
           <section class="card" aria-labelledby="seats-heading">
             <h2 id="seats-heading">Users</h2>
-            <dl class="facts compact">
-              <div><dt>User plans in use</dt><dd>{{plansInUse}} of {{plansPurchased}}</dd></div>
-              <div><dt>Web users (user + web)</dt><dd>{{userWebInUse}} of {{userWebPurchased}}</dd></div>
-            </dl>
+            <div class="facts compact">
+              <dl><dt>User plans in use</dt><dd>{{plansInUse}} of {{plansPurchased}}</dd></dl>
+              <dl><dt>Web users (user + web)</dt><dd>{{userWebInUse}} of {{userWebPurchased}}</dd></dl>
+            </div>
           </section>
           <section class="card" aria-labelledby="consumption-heading">
             <h2 id="consumption-heading">Consumption services</h2>
@@ -151,10 +152,10 @@ extension AdminTemplates {
                   {{#events}}
                   <tr class="{{#selected}}selected{{/selected}}" data-event="{{id}}">
                     <th scope="row" class="nowrap"><a href="{{href}}"{{#selected}} aria-current="true"{{/selected}}>{{label}}</a></th>
-                    <td><span class="badge {{statusClass}}">{{status}}</span></td>
+                    <td><span class="badge {{statusClass}}">{{status}}</span>{{#progress}}<br><progress class="job-progress" max="{{progressTotal}}" value="{{progressDone}}" aria-label="Progress: {{.}}">{{.}}</progress> <span class="hint progress-text">{{.}}</span>{{/progress}}</td>
                     <td>{{message}}</td>
                     <td class="nowrap">{{activated}}</td>
-                    <td>{{activatedBy}}</td>
+                    <td class="actor">{{activatedBy}}{{#activatedFrom}}<br><span class="hint">{{.}}</span>{{/activatedFrom}}</td>
                     <td class="nowrap">{{finished}}{{#isExpected}}<br><span class="hint">expected</span>{{/isExpected}}</td>
                     <td class="nowrap">{{type}}</td>
                   </tr>
@@ -168,15 +169,15 @@ extension AdminTemplates {
               {{#detail}}
               <p class="event-name"><strong>{{label}}</strong> <span class="module-name">{{key}}</span></p>
               <p class="event-message">{{message}}</p>
-              <dl class="facts stacked">
-                <div><dt>Status</dt><dd>{{status}}</dd></div>
-                <div><dt>Applies to</dt><dd>{{scope}}</dd></div>
-                <div><dt>Activated</dt><dd>{{activated}} by {{activatedBy}}</dd></div>
-                <div><dt>Expected finish</dt><dd>{{expectedFinish}}</dd></div>
-                <div><dt>Finished</dt><dd>{{finishedAt}}</dd></div>
-                <div><dt>Type</dt><dd>{{type}}</dd></div>
-                {{#progress}}<div><dt>Progress</dt><dd>{{.}}</dd></div>{{/progress}}
-              </dl>
+              <div class="facts stacked">
+                <dl><dt>Status</dt><dd>{{status}}</dd></dl>
+                <dl><dt>Applies to</dt><dd>{{scope}}</dd></dl>
+                <dl><dt>Activated</dt><dd>{{activated}} by {{activatedBy}}{{#activatedFrom}} <span class="muted">({{.}})</span>{{/activatedFrom}}</dd></dl>
+                <dl><dt>Expected finish</dt><dd>{{expectedFinish}}</dd></dl>
+                <dl><dt>Finished</dt><dd>{{finishedAt}}</dd></dl>
+                <dl><dt>Type</dt><dd>{{type}}</dd></dl>
+                {{#progress}}<dl><dt>Progress</dt><dd>{{.}}</dd></dl>{{/progress}}
+              </div>
               <div class="actions">
                 {{#isActive}}
                 <a class="button secondary small" href="{{editHref}}">Edit</a>
@@ -204,6 +205,7 @@ extension AdminTemplates {
         <section class="card narrow" aria-labelledby="event-form-heading">
           <h2 id="event-form-heading" class="visually-hidden">{{heading}}</h2>
           {{#error}}<div class="flash error" role="alert">{{.}}</div>{{/error}}
+          {{#confirmNoLogin}}<div class="flash error" role="alert" id="no-login-warning"><span class="warn-mark" aria-hidden="true">!</span> A “No login” event starts now: from then on nobody but administrators can log in until the event is finished. Tick the box above the button to confirm.</div>{{/confirmNoLogin}}
           <form method="post" action="{{action}}" class="form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             {{#isNew}}
@@ -241,6 +243,12 @@ extension AdminTemplates {
               <label for="event-message">Description</label>
               <textarea id="event-message" name="message" rows="4" required maxlength="2000">{{message}}</textarea>
             </div>
+            {{#confirmNoLogin}}
+            <div class="check">
+              <input type="checkbox" id="confirm-no-login" name="confirmNoLogin" value="yes" required>
+              <label for="confirm-no-login">Yes, stop everyone but administrators from logging in now</label>
+            </div>
+            {{/confirmNoLogin}}
             <div class="actions">
               <button type="submit" class="button" id="save-event">{{submitLabel}}</button>
               <a class="button secondary" href="/admin/status">Cancel</a>

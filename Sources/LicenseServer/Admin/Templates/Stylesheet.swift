@@ -97,18 +97,21 @@ extension AdminAssets {
         .narrow { max-width: 44rem; }
         .group-note { margin: -0.25rem 0 0.5rem; font-size: 0.875rem; }
 
-        /* Facts (definition lists) */
+        /* Facts: a grid of one-pair definition lists (a dt/dd pair wrapped in a div inside one dl is valid HTML, but
+           older assistive technology and axe-core's dlitem rule expect dt and dd directly in a dl). */
         .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 0.5rem 1.25rem; margin: 0.5rem 0; }
-        .facts div { min-width: 0; }
+        .facts dl { min-width: 0; margin: 0; }
         .facts dt { font-size: 0.8125rem; color: var(--muted); }
         .facts dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
         .facts.stacked { grid-template-columns: 1fr; gap: 0.4rem; }
         .facts.compact { grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); }
 
         /* Tabs */
+        /* The line under the tabs is an inset shadow inside the list's box, which the current tab's background covers;
+           nothing sticks out below, so a list that scrolls sideways on a narrow screen has no vertical scrollbar. */
         .tabs ul {
           display: flex; gap: 0.25rem; list-style: none; margin: 0 0 1rem; padding: 0 0.25rem;
-          border-bottom: 2px solid var(--line); overflow-x: auto;
+          box-shadow: inset 0 -2px 0 var(--line); overflow-x: auto; overflow-y: hidden;
         }
         .tabs a {
           display: block; padding: 0.55rem 1.1rem; text-decoration: none; color: var(--muted); font-weight: 600;
@@ -117,7 +120,7 @@ extension AdminAssets {
         .tabs a:hover { color: var(--ink); background: #e9edf3; }
         .tabs a[aria-current="page"] {
           color: var(--ink); background: var(--card); border-color: var(--line);
-          box-shadow: inset 0 3px 0 var(--accent); position: relative; top: 2px;
+          box-shadow: inset 0 3px 0 var(--accent);
         }
 
         /* Buttons */

@@ -69,7 +69,7 @@ extension AdminTemplates {
             </div>
             <div class="field">
               <label for="new-email">E-mail</label>
-              <input type="email" id="new-email" name="email" value="{{email}}" maxlength="254" autocomplete="off">
+              <input type="email" id="new-email" name="email" value="{{email}}" maxlength="254">
             </div>
             <div class="field">
               <label for="new-type">Type</label>
@@ -103,7 +103,7 @@ extension AdminTemplates {
               </div>
               <div class="field">
                 <label for="email">E-mail</label>
-                <input type="email" id="email" name="email" value="{{email}}" maxlength="254" autocomplete="off">
+                <input type="email" id="email" name="email" value="{{email}}" maxlength="254">
               </div>
             </div>
             <p class="muted">Type: {{type}}{{#isAdministrator}} · <span class="badge info">Administrator</span>{{/isAdministrator}}{{#waitingForApproval}} · <span class="badge fence-nearing">Waiting for approval</span>{{/waitingForApproval}}</p>
@@ -143,7 +143,7 @@ extension AdminTemplates {
                 <ul class="tree">
                   {{#modules}}{{> module-node}}{{/modules}}
                 </ul>
-                <p class="hint">Licenses that come with the plan are checked and cannot be changed here; change the plan instead.</p>
+                {{#hasPlans}}<p class="hint">Licenses that come with the plan are checked and cannot be changed here; change the plan instead.</p>{{/hasPlans}}
               </fieldset>
               {{/hasModules}}
             </div>
