@@ -213,41 +213,11 @@ public actor PostgresTestServer {
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]
     ) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-pg-\(UUID().uuidString)")
-        let stdoutURL = base.appendingPathExtension("out")
-        let stderrURL = base.appendingPathExtension("err")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: stdoutURL)
-            try? FileManager.default.removeItem(at: stderrURL)
-        }
-        let stdout = try FileHandle(forWritingTo: stdoutURL)
-        let stderr = try FileHandle(forWritingTo: stderrURL)
-        defer {
-            try? stdout.close()
-            try? stderr.close()
-        }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-            process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = stdout
-            process.standardError = stderr
-            process.terminationHandler = { process in continuation.resume(returning: process.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-        return (
-            status,
-            (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
-            (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-        )
+        let process = try SpawnedProcess(
+            executable: executable, arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
+        let outcome = await process.wait()
+        return (outcome.signal.map { 128 + $0 } ?? outcome.exitCode, outcome.stdout, outcome.stderr)
     }
 }
 

@@ -109,139 +109,29 @@ enum CLI {
     }()
 }
 
-/// A started process whose stdout and stderr go to temporary files (no pipe can fill up and block it).
-///
-/// Spawned with `posix_spawn` and reaped by `waitpid` on a thread of its own, so that dozens of processes started
-/// at once are each seen to end, and a waiting test never holds one of Swift's few cooperative threads.
-final class RunningProcess: @unchecked Sendable {
+/// A started `licensing` (or other) process: a `SpawnedProcess` whose end is read as a `CLIResult`.
+final class RunningProcess: Sendable {
     let arguments: [String]
-    let processIdentifier: pid_t
-    private let stdoutURL: URL
-    private let stderrURL: URL
-    private let stdinURL: URL?
-    private let exit = ExitSignal()
+    private let process: SpawnedProcess
 
     init(executable: URL, arguments: [String], stdin: Data?, environment: [String: String]) throws {
         self.arguments = arguments
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-cli-\(UUID().uuidString)")
-        stdoutURL = scratch.appendingPathExtension("out")
-        stderrURL = scratch.appendingPathExtension("err")
-        if let stdin {
-            let url = scratch.appendingPathExtension("in")
-            try stdin.write(to: url)
-            stdinURL = url
-        } else {
-            stdinURL = nil
-        }
-        let input = open(stdinURL?.path ?? "/dev/null", O_RDONLY | O_CLOEXEC)
-        let output = open(stdoutURL.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        let error = open(stderrURL.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        defer { for fd in [input, output, error] where fd >= 0 { close(fd) } }
-        guard input >= 0, output >= 0, error >= 0 else { throw HarnessError("cannot open the output files in \(scratch.path)") }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, error, 2)
-        // The child starts with no blocked signals and SIGPIPE at its default, whatever the test thread had.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable.path] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
-        guard status == 0 else {
-            throw HarnessError("cannot start \(executable.path): \(String(cString: strerror(status)))")
-        }
-        processIdentifier = pid
-        let exit = self.exit
-        let child = pid
-        Thread.detachNewThread {
-            var status: Int32 = 0
-            var reaped = waitpid(child, &status, 0)
-            while reaped == -1 && errno == EINTR { reaped = waitpid(child, &status, 0) }
-            exit.fire(reaped == child ? status : RunningProcess.statusLost)
-        }
+        process = try SpawnedProcess(executable: executable.path, arguments: arguments, environment: environment, stdin: stdin)
     }
 
-    /// Stands for a status `waitpid` could not deliver (someone else reaped the child).
-    static let statusLost = Int32.min
+    var processIdentifier: pid_t { process.processIdentifier }
 
     /// Sends SIGKILL (a no-op if the process has ended).
-    func kill9() {
-        _ = kill(processIdentifier, SIGKILL)
-    }
+    func kill9() { process.send(SIGKILL) }
 
     /// Waits for the end and collects the output; a process still running after `timeout` is killed and reported.
     func wait(timeout: Duration = .seconds(120)) async throws -> CLIResult {
-        let pid = processIdentifier
-        let watchdog = Task { () -> Bool in
-            do { try await Task.sleep(for: timeout) } catch { return false }
-            _ = kill(pid, SIGKILL)
-            return true
-        }
-        let status = await exit.wait()
-        watchdog.cancel()
-        let timedOut = await watchdog.value
-        defer {
-            try? FileManager.default.removeItem(at: stdoutURL)
-            try? FileManager.default.removeItem(at: stderrURL)
-            if let stdinURL { try? FileManager.default.removeItem(at: stdinURL) }
-        }
-        let stdout = String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self)
-        var stderr = String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self)
-        if timedOut { stderr += "\n[harness: still running after \(timeout), killed]" }
-        if status == Self.statusLost {
-            return CLIResult(
-                arguments: arguments, exitCode: -1, signal: nil, stdout: stdout, stderr: stderr + "\n[harness: exit status lost]")
-        }
-        // waitpid status: low 7 bits = terminating signal (0 when exited), next byte = exit code.
-        let signal = status & 0x7F
+        let outcome = await process.wait(timeout: timeout)
+        var stderr = outcome.stderr
+        if outcome.timedOut { stderr += "\n[harness: still running after \(timeout), killed]" }
+        if outcome.statusLost { stderr += "\n[harness: exit status lost]" }
         return CLIResult(
-            arguments: arguments, exitCode: signal == 0 ? (status >> 8) & 0xFF : -1, signal: signal == 0 ? nil : signal,
-            stdout: stdout, stderr: stderr)
-    }
-}
-
-/// Hands the `waitpid` status from the reaping thread to one async waiter.
-private final class ExitSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var status: Int32?
-    private var waiter: CheckedContinuation<Int32, Never>?
-
-    func fire(_ status: Int32) {
-        lock.lock()
-        self.status = status
-        let waiter = self.waiter
-        self.waiter = nil
-        lock.unlock()
-        waiter?.resume(returning: status)
-    }
-
-    func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            if let status {
-                lock.unlock()
-                continuation.resume(returning: status)
-            } else {
-                waiter = continuation
-                lock.unlock()
-            }
-        }
+            arguments: arguments, exitCode: outcome.exitCode, signal: outcome.signal, stdout: outcome.stdout, stderr: stderr)
     }
 }
 

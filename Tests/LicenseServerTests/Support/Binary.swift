@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 // The real `licensing` binary: `serve` as a child process (killed with SIGKILL in the crash test) and CLI
@@ -59,12 +60,7 @@ struct ProcessResult: Sendable, CustomStringConvertible {
 /// server never outlives a test run that crashed or was killed.
 final class ChildProcess: @unchecked Sendable {
     let arguments: [String]
-    private let process = Process()
-    private let stdoutURL: URL
-    private let stderrURL: URL
-    private let lock = NSLock()
-    private var ended: (Int32, Bool)?
-    private var waiters: [CheckedContinuation<(Int32, Bool), Never>] = []
+    private let process: SpawnedProcess
 
     /// Starts a watchdog that kills this shell's pid once `$1` (the test process) is gone, then becomes `"$@"` with
     /// `exec`: the program keeps the pid, its signals and its exit status, as if started directly.
@@ -87,69 +83,37 @@ final class ChildProcess: @unchecked Sendable {
 
     init(_ arguments: [String], watched: Bool = false, environment: [String: String] = [:]) throws {
         self.arguments = arguments
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("licensing-child-\(UUID().uuidString)")
-        stdoutURL = base.appendingPathExtension("out")
-        stderrURL = base.appendingPathExtension("err")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let binary = try Licensing.binary()
+        let environment = Licensing.environment.merging(environment) { _, added in added }
         if watched {
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments =
-                ["-c", Self.watchdog, "bash", String(ProcessInfo.processInfo.processIdentifier), binary.path] + arguments
+            process = try SpawnedProcess(
+                executable: "/bin/bash",
+                arguments: ["-c", Self.watchdog, "bash", String(ProcessInfo.processInfo.processIdentifier), binary.path]
+                    + arguments,
+                environment: environment)
         } else {
-            process.executableURL = binary
-            process.arguments = arguments
+            process = try SpawnedProcess(executable: binary.path, arguments: arguments, environment: environment)
         }
-        process.environment = Licensing.environment.merging(environment) { _, added in added }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        process.terminationHandler = { [weak self] process in
-            self?.finish(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal)
-        }
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { process.terminate() }
-        try? FileManager.default.removeItem(at: stdoutURL)
-        try? FileManager.default.removeItem(at: stderrURL)
     }
 
     var processIdentifier: Int32 { process.processIdentifier }
 
     /// What the process has written to stdout so far.
-    var stdoutSoFar: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    var stdoutSoFar: String { process.stdoutSoFar }
 
     /// What the process has written to stderr so far.
-    var stderrSoFar: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    var stderrSoFar: String { process.stderrSoFar }
 
-    var hasEnded: Bool { lock.withLock { ended != nil } }
+    var hasEnded: Bool { process.hasEnded }
 
     /// Sends `signal` to the process (nothing happens once it has ended).
-    func send(_ signal: Int32) {
-        guard !hasEnded else { return }
-        _ = kill(process.processIdentifier, signal)
-    }
+    func send(_ signal: Int32) { process.send(signal) }
 
     func wait() async -> ProcessResult {
-        let (status, signalled) = await withCheckedContinuation { continuation in
-            lock.withLock {
-                if let ended { continuation.resume(returning: ended) } else { waiters.append(continuation) }
-            }
-        }
+        let outcome = await process.wait()
         return ProcessResult(
-            arguments: arguments, exitCode: status, wasSignalled: signalled, stdout: stdoutSoFar, stderr: stderrSoFar)
-    }
-
-    private func finish(status: Int32, signalled: Bool) {
-        let waiting = lock.withLock {
-            ended = (status, signalled)
-            defer { waiters = [] }
-            return waiters
-        }
-        for waiter in waiting { waiter.resume(returning: (status, signalled)) }
+            arguments: arguments, exitCode: outcome.signal ?? outcome.exitCode, wasSignalled: outcome.signal != nil,
+            stdout: outcome.stdout, stderr: outcome.stderr)
     }
 }
 
