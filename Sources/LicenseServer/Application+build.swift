@@ -13,16 +13,20 @@ public struct ServerConfiguration: Sendable {
     public var defaultTrustRoot: String?
     /// How often to look for writes made by other processes.
     public var watchInterval: Duration
+    /// How often to write down what time has done (finish events past their finish, raise `license-expiring`); the
+    /// server also does it once at start. Nil: never (reads still show expired events as finished).
+    public var upkeepInterval: Duration?
     public var logLevel: Logger.Level
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, defaultTrustRoot: String? = nil,
-        watchInterval: Duration = .milliseconds(250), logLevel: Logger.Level = .info
+        watchInterval: Duration = .milliseconds(250), upkeepInterval: Duration? = .seconds(60), logLevel: Logger.Level = .info
     ) {
         self.host = host
         self.port = port
         self.defaultTrustRoot = defaultTrustRoot
         self.watchInterval = watchInterval
+        self.upkeepInterval = upkeepInterval
         self.logLevel = logLevel
     }
 }
@@ -55,7 +59,28 @@ public func buildApplication(
     app.addServices(
         ChangeWatcher(
             store: store, snapshots: snapshots, tokens: tokens, interval: configuration.watchInterval, logger: logger))
+    if let interval = configuration.upkeepInterval {
+        app.addServices(UpkeepService(store: store, snapshots: snapshots, interval: interval, logger: logger))
+    }
     return app
+}
+
+/// A route the application serves: its method and its path, parameters written `{name}` and `**` for the rest of a
+/// path.
+public struct ServerRoute: Hashable, Sendable, CustomStringConvertible {
+    public var method: HTTPRequest.Method
+    public var path: String
+
+    public var description: String { "\(method) \(path)" }
+}
+
+/// Every route `buildApplication` serves, read from the router it builds: for tests that must cover each route (no
+/// `GET` writes) and for comparing the router with the OpenAPI document. Starts nothing and touches no data.
+public func applicationRoutes(store: some LicenseStoring) -> [ServerRoute] {
+    let router = buildRouter(
+        store: store, snapshots: SnapshotCache(store: store), tokens: TokenCache(store: store),
+        registry: PrometheusCollectorRegistry(), configuration: ServerConfiguration())
+    return router.routes.map { ServerRoute(method: $0.method, path: $0.path.description) }
 }
 
 func buildRouter(

@@ -986,6 +986,63 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/DatabaseUnavailable"
           }
         }
+      },
+      "put": {
+        "operationId": "changeUserLicenses",
+        "summary": "Give a user exactly these direct licenses, in one decision (admin)",
+        "description": "The user's whole set of direct licenses: at most one plan per owner, and the modules given directly. In one transaction the rows not wanted are removed (a plan with what came with it) and the wanted ones inserted (a plan with its set), or nothing changes: 409 with the rule's code and every shortfall named (`no-free-seat`, `prerequisite-missing`, `hidden-module`, `wrong-module-type`, `user-type-not-allowed`, `owner-expired`). Switching plans is one request with the new plan. 404 `unknown-module` for a key no active package has; 422 for a plan listed under `modules`, a module under `plans` or two plans of one owner. Answers the user's effective licenses afterwards, as `GET` does.",
+        "tags": [
+          "assignments"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DesiredLicenses"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UserLicenses"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
+          }
+        }
       }
     },
     "/api/v1/tenants/{tenant}/users/{userName}/licenses/{owner}/{module}": {
@@ -3614,6 +3671,37 @@ enum OpenAPIDocument {
             }
           }
         }
+      },
+      "DesiredLicenses": {
+        "type": "object",
+        "description": "A user's whole set of direct licenses. Keys are `owner.module`, the owner case-insensitive. Unknown fields are ignored.",
+        "required": [
+          "plans",
+          "modules"
+        ],
+        "properties": {
+          "plans": {
+            "type": "array",
+            "maxItems": 256,
+            "description": "At most one plan per owner; an empty list takes every plan away.",
+            "items": {
+              "$ref": "#/components/schemas/ModuleKeyText"
+            }
+          },
+          "modules": {
+            "type": "array",
+            "maxItems": 256,
+            "description": "The modules given directly (not plans); modules a plan brings need not be listed.",
+            "items": {
+              "$ref": "#/components/schemas/ModuleKeyText"
+            }
+          }
+        }
+      },
+      "ModuleKeyText": {
+        "type": "string",
+        "description": "`owner.module`: the owner 1–64 letters, digits, '-' or '_' (case-insensitive), the module 1–64 letters, digits, '-' or '_'.",
+        "pattern": "^[A-Za-z0-9_-]{1,64}\\.[A-Za-z0-9_-]{1,64}$"
       },
       "NewUser": {
         "type": "object",

@@ -34,6 +34,9 @@ struct EventsCommand: AsyncParsableCommand {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let now = Date()
+                // The CLI has no background task: write down what time has done before reading (the server does it
+                // periodically).
+                _ = try await sqlite.upkeep(tenant: tenant, now: now)
                 let events = try await sqlite.events(tenant: tenant, now: now).sorted {
                     ($0.isActive(at: now) ? 0 : 1, -$0.id) < ($1.isActive(at: now) ? 0 : 1, -$1.id)
                 }
@@ -130,7 +133,8 @@ struct StatusCommand: AsyncParsableCommand {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let now = Date()
-            _ = try await sqlite.events(tenant: tenant, now: now)
+            // As `events list`: what time has done is written down first, so the status shows it stored.
+            _ = try await sqlite.upkeep(tenant: tenant, now: now)
             let report = StatusReport.make(from: try await sqlite.loadSnapshot(tenant: tenant), loggedOnUser: cliActor, now: now)
             if store.json { return Output.json(report) }
             let db = report.database

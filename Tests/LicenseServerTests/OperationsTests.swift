@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LicenseCore
+import LicenseServer
 import LicenseTestSupport
 import Testing
 
@@ -52,14 +53,42 @@ struct OperationsTests {
                     .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
             }
             let checkRoute = #"route="/api/v1/tenants/{tenant}/users/{user}/licenses/{owner}/{module}""#
-            #expect(sample("licensing_http_requests_total", [checkRoute, #"method="GET""#, #"status="200""#]) == 2, "\(result.text)")
-            #expect(sample("licensing_http_requests_total", [#"route="/api/v1/tenants/{tenant}/users/{user}""#, #"status="404""#]) == 1)
+            #expect(
+                sample("licensing_http_requests_total", [checkRoute, #"method="GET""#, #"status="200""#]) == 2, "\(result.text)")
+            #expect(
+                sample("licensing_http_requests_total", [#"route="/api/v1/tenants/{tenant}/users/{user}""#, #"status="404""#])
+                    == 1)
             #expect(result.text.contains("licensing_http_request_duration"))
             #expect(sample("licensing_checks_total", [#"result="granted""#]) == 1)
             #expect(sample("licensing_checks_total", [#"result="denied""#]) == 1)
             // ada and cecilie hold superoffice.user; ada holds the one windows seat
             #expect(sample("licensing_seats_in_use", [#"tenant="acme""#, #"module="superoffice.user""#]) == 2, "\(result.text)")
             #expect(sample("licensing_seats_in_use", [#"tenant="acme""#, #"module="superoffice.windows""#]) == 1)
+        }
+    }
+
+    @Test("every route outside the admin pages is in the OpenAPI document, and every documented operation is a route")
+    func openAPIMatchesRouter() async throws {
+        try await withStandardServer { client, _, installation in
+            // Given the router's routes (the admin pages are HTML, not part of the API) and the served document
+            func normalized(_ path: String) -> String {
+                path.replacingOccurrences(of: #"\{[^}]*\}"#, with: "{}", options: .regularExpression)
+            }
+            let routes = Set(
+                applicationRoutes(store: installation.store)
+                    .filter { $0.path != "/" && $0.path != "/admin" && !$0.path.hasPrefix("/admin/") }
+                    .map { "\($0.method.rawValue) \(normalized($0.path))" })
+            let paths = try await client.get("/openapi.json").object()["paths"] as? [String: [String: Any]] ?? [:]
+            let methods = ["get", "put", "post", "patch", "delete", "head", "options"]
+            let documented = Set(
+                paths.flatMap { path, item in
+                    item.keys.filter(methods.contains).map { "\($0.uppercased()) \(normalized(path))" }
+                })
+
+            // Then they are the same operations
+            #expect(routes.subtracting(documented).sorted() == [], "routes missing from the document")
+            #expect(documented.subtracting(routes).sorted() == [], "documented operations the router does not have")
+            #expect(routes.count > 30)
         }
     }
 

@@ -30,6 +30,13 @@ struct RouteTests {
         .put("users/bjorn/licenses/superoffice/user", keys: ["userName", "module", "assigned"]),
         .put("users/bjorn/licenses/superoffice/sales-premium", keys: ["assigned"]),
         .put("users/ada/licenses/superoffice/user", keys: ["assigned"]),
+        .init(
+            method: .put, path: "users/bjorn/licenses",
+            body: .json(#"{"plans": ["superoffice.sales-premium"], "modules": ["superoffice.visible-for"]}"#), status: 200,
+            keys: ["userName", "modules"]),
+        .init(
+            method: .put, path: "users/ada/licenses", body: .json(#"{"plans": [], "modules": ["superoffice.user"]}"#),
+            status: 200, keys: ["userName", "modules"]),
         .delete("users/ada/licenses/superoffice/windows", 200, keys: ["removed"]),
         .delete("users/ada/licenses/superoffice/user?cascade=true", 200, keys: ["removed"]),
         .get("users/ada/licenses/superoffice/web", keys: ["granted", "reason"]),
@@ -61,6 +68,7 @@ struct RouteTests {
         .post("users", .json(#"{"userName": "dag""#), 400, code: "malformed"),
         .post("users", .json(""), 400, code: "malformed"),
         .patch("users/ada", .json("retired=true"), 400, code: "malformed"),
+        .changeLicenses("bjorn", #"{"plans": ["superoffice.sales-premium"]"#, 400, code: "malformed"),
         .post("users/ada/login-check", .json("{client: web}"), 400, code: "malformed"),
         .post("satellites", .json(#"{"name": "x"} trailing"#), 400, code: "malformed"),
         .post("licenses/preview", .raw("not a package"), 400, code: "malformed-package"),
@@ -76,6 +84,9 @@ struct RouteTests {
         .put("users/ada/licenses/superoffice/nope", 404, code: "unknown-module"),
         .put("users/ada/licenses/nobody/web", 404),
         .delete("users/nobody/licenses/superoffice/user", 404, code: "unknown-user"),
+        .changeLicenses("nobody", #"{"plans": [], "modules": []}"#, 404, code: "unknown-user"),
+        .changeLicenses("bjorn", #"{"plans": [], "modules": ["superoffice.nope"]}"#, 404, code: "unknown-module"),
+        .changeLicenses("bjorn", #"{"plans": ["nobody.plan"], "modules": []}"#, 404, code: "unknown-module"),
         .put("satellites/nowhere/licenses/superoffice/travel", 404, code: "unknown-satellite"),
         .put("satellites/oslo/licenses/superoffice/nope", 404, code: "unknown-module"),
         .delete("satellites/nowhere/licenses/superoffice/travel", 404, code: "unknown-satellite"),
@@ -89,6 +100,9 @@ struct RouteTests {
         .put("users/bjorn/licenses/superoffice/travel", 409, code: "wrong-module-type"),
         .delete("users/bjorn/licenses/superoffice/user", 409, code: "not-assigned"),
         .delete("users/ada/licenses/superoffice/user", 409, code: "has-dependents"),
+        .changeLicenses("bjorn", #"{"plans": ["superoffice.service-premium"], "modules": []}"#, 409, code: "no-free-seat"),
+        .changeLicenses("bjorn", #"{"plans": [], "modules": ["superoffice.web"]}"#, 409, code: "prerequisite-missing"),
+        .changeLicenses("bjorn", #"{"plans": [], "modules": ["superoffice.chat-cal"]}"#, 409, code: "hidden-module"),
         .post("satellites", .json(#"{"name": "oslo"}"#), 409, code: "duplicate"),
         .put("satellites/oslo/licenses/superoffice/user", 409, code: "wrong-module-type"),
         .delete("satellites/oslo/licenses/superoffice/travel", 409, code: "not-assigned"),
@@ -118,6 +132,19 @@ struct RouteTests {
         .put("users/ada/licenses/super.office/web", 422, code: "invalid-input"),
         .delete("users/ada/licenses/superoffice/windows?cascade=perhaps", 422, code: "invalid-input"),
         .post("licenses/preview", .foreignPackage, 422, code: "foreign-package"),
+        .changeLicenses("bjorn", #"{"plans": ["superoffice.sales-premium"]}"#, 422, code: "invalid-input"),
+        .changeLicenses("bjorn", #"{"plans": "superoffice.sales-premium", "modules": []}"#, 422, code: "invalid-input"),
+        .changeLicenses("bjorn", #"{"plans": ["superoffice.web"], "modules": []}"#, 422, code: "invalid-input"),
+        .changeLicenses("bjorn", #"{"plans": [], "modules": ["superoffice.sales-premium"]}"#, 422, code: "invalid-input"),
+        .changeLicenses(
+            "bjorn", #"{"plans": ["superoffice.sales-premium", "superoffice.service-premium"], "modules": []}"#, 422,
+            code: "invalid-input"),
+        .changeLicenses("bjorn", #"{"plans": [], "modules": ["web"]}"#, 422, code: "invalid-input"),
+        .changeLicenses("bjorn", #"{"plans": [], "modules": ["super.office.web"]}"#, 422, code: "invalid-input"),
+        .changeLicenses(
+            "bjorn",
+            #"{"plans": [], "modules": ["# + Array(repeating: #""superoffice.user""#, count: 257).joined(separator: ",") + "]}",
+            422, code: "invalid-input"),
     ]
 
     @Test("a request the API must refuse gets its status and the one error shape", arguments: failures)
@@ -255,7 +282,8 @@ struct FlowTests {
             let list = try await client.get("\(StandardTenant.base)/licenses", token: admin).decode(LicenseListReport.self)
             let windows = list.owners.first { $0.name == Fixtures.superOffice }?.modules.first { $0.name == "windows" }
             #expect(windows?.total == 3 && windows?.inUse == 1)
-            let assign = try await client.send(.put, "\(StandardTenant.base)/users/cecilie/licenses/superoffice/windows", token: admin)
+            let assign = try await client.send(
+                .put, "\(StandardTenant.base)/users/cecilie/licenses/superoffice/windows", token: admin)
             #expect(assign.status == 200, "\(assign)")
         }
     }

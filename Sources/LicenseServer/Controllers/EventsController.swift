@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LicenseCore
 import LicenseStore
+import Logging
 
 /// `/api/v1/tenants/{tenant}/events`: system events (DESIGN §9).
 struct EventsController {
@@ -31,28 +32,35 @@ struct EventsController {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             message = try c.decodeIfPresent(String.self, forKey: .message)
             if c.contains(.expectedFinish) {
-                expectedFinish = .some(try c.decodeNil(forKey: .expectedFinish) ? nil : try c.decode(Date.self, forKey: .expectedFinish))
+                expectedFinish = .some(
+                    try c.decodeNil(forKey: .expectedFinish) ? nil : try c.decode(Date.self, forKey: .expectedFinish))
             }
         }
     }
 
-    /// Finishes events past their time and raises license warnings; refreshes the snapshot if anything changed.
-    static func upkeep(tenant: String, store: any LicenseStoring, snapshots: SnapshotCache) async throws {
-        let before = try await store.version(of: tenant)
-        _ = try await store.events(tenant: tenant, now: Date())
-        if try await store.version(of: tenant) != before { snapshots.invalidate(tenant) }
+    /// After a write of events: what the write made due (an expected finish already past) is written down at once,
+    /// rather than at the next background round, and the snapshot refreshed. The write has committed, so a failing
+    /// upkeep is logged, not answered; the background round tries again.
+    static func wrote(tenant: String, store: any LicenseStoring, snapshots: SnapshotCache, logger: Logger) async {
+        do {
+            _ = try await store.upkeep(tenant: tenant, now: Date())
+        } catch {
+            logger.warning("upkeep after an event write failed", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+        }
+        snapshots.invalidate(tenant)
+    }
+
+    /// The events as of `now`, active ones first, newest first: an event past its expected finish reads as finished.
+    static func sorted(_ events: [SystemEvent], now: Date) -> [SystemEvent] {
+        events.sorted { ($0.isActive(at: now) ? 0 : 1, -$0.id) < ($1.isActive(at: now) ? 0 : 1, -$1.id) }
     }
 
     func register(on group: RouterGroup<LicenseRequestContext>) {
         group.get("events") { _, context in
             try context.require(.read)
-            let tenant = try context.tenant()
-            try await Self.upkeep(tenant: tenant, store: store, snapshots: snapshots)
             let now = Date()
-            let events = try await store.events(tenant: tenant, now: now).sorted {
-                ($0.isActive(at: now) ? 0 : 1, -$0.id) < ($1.isActive(at: now) ? 0 : 1, -$1.id)
-            }
-            return try JSONResponse.make(EventList(events: events))
+            let events = try await store.events(tenant: try context.tenant(), now: now)
+            return try JSONResponse.make(EventList(events: Self.sorted(events, now: now)))
         }
         group.post("events") { request, context in
             try context.require(.write)
@@ -62,13 +70,14 @@ struct EventsController {
                 key: body.key, scope: body.scope ?? .system, scopeOwner: body.owner, message: body.message,
                 expectedFinish: body.expectedFinish)
             let event = try await store.addEvent(tenant: tenant, draft, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
+            await Self.wrote(tenant: tenant, store: store, snapshots: snapshots, logger: context.logger)
             return try JSONResponse.make(event, status: .created)
         }
         group.get("events/:id") { _, context in
             try context.require(.read)
             let id = try Self.id(context)
-            guard let event = try await store.events(tenant: try context.tenant(), now: Date()).first(where: { $0.id == id }) else {
+            guard let event = try await store.events(tenant: try context.tenant(), now: Date()).first(where: { $0.id == id })
+            else {
                 throw APIError.notFound("unknown event #\(id)")
             }
             return try JSONResponse.make(event)
@@ -78,8 +87,9 @@ struct EventsController {
             let tenant = try context.tenant()
             let body = try await request.decodeJSON(EventPatch.self, context: context)
             let changes = EventChanges(message: body.message, expectedFinish: body.expectedFinish)
-            let event = try await store.updateEvent(tenant: tenant, id: try Self.id(context), changes: changes, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
+            let event = try await store.updateEvent(
+                tenant: tenant, id: try Self.id(context), changes: changes, actor: context.actor, now: Date())
+            await Self.wrote(tenant: tenant, store: store, snapshots: snapshots, logger: context.logger)
             return try JSONResponse.make(event)
         }
         group.delete("events/:id") { _, context in
@@ -93,7 +103,7 @@ struct EventsController {
             try context.require(.write)
             let tenant = try context.tenant()
             let event = try await store.finishEvent(tenant: tenant, id: try Self.id(context), actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
+            await Self.wrote(tenant: tenant, store: store, snapshots: snapshots, logger: context.logger)
             return try JSONResponse.make(event)
         }
     }

@@ -37,6 +37,34 @@ struct UsersController {
         var modules: [UserReport.Module]
     }
 
+    /// `PUT …/users/{user}/licenses`: the user's whole set of direct licenses, `owner.module` keys.
+    struct DesiredLicensesBody: Decodable {
+        var plans: [String]
+        var modules: [String]
+
+        /// The most keys a list may hold: far more than a package has modules, so a bigger body is a mistake.
+        static let keyLimit = 256
+
+        /// The keys parsed and validated; a bad one is a 422 naming the list and the key's position.
+        func parsed() throws -> DesiredLicenses {
+            func keys(_ texts: [String], field: String) throws -> [ModuleKey] {
+                guard texts.count <= Self.keyLimit else {
+                    throw APIError.invalid("\(field) has \(texts.count) keys; at most \(Self.keyLimit)")
+                }
+                var keys: [ModuleKey] = []
+                for (index, text) in texts.enumerated() {
+                    do {
+                        keys.append(try ModuleKey(parsing: text))
+                    } catch {
+                        throw APIError.invalid("\(field)[\(index)]: \(error.description)")
+                    }
+                }
+                return keys
+            }
+            return DesiredLicenses(plans: try keys(plans, field: "plans"), modules: try keys(modules, field: "modules"))
+        }
+    }
+
     struct AssignBody: Encodable {
         var userName: String
         var module: String
@@ -110,6 +138,20 @@ struct UsersController {
             try context.require(.read)
             let name = try PathValue.name(context, "user", field: "userName")
             let snapshot = try await snapshots.snapshot(try context.tenant())
+            guard let user = snapshot.user(named: name) else { throw APIError.notFound("unknown user '\(name)'") }
+            return try JSONResponse.make(
+                UserLicenses(userName: name, modules: UserReport.make(user, in: snapshot, now: Date()).modules))
+        }
+        // One decision for the user's licenses: every removal and insert in one transaction, or a 409 naming every
+        // shortfall with nothing changed.
+        group.put("users/:user/licenses") { request, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let name = try PathValue.name(context, "user", field: "userName")
+            let desired = try await request.decodeJSON(DesiredLicensesBody.self, context: context).parsed()
+            _ = try await store.changeLicenses(tenant: tenant, userName: name, to: desired, actor: context.actor, now: Date())
+            snapshots.invalidate(tenant)
+            let snapshot = try await snapshots.snapshot(tenant)
             guard let user = snapshot.user(named: name) else { throw APIError.notFound("unknown user '\(name)'") }
             return try JSONResponse.make(
                 UserLicenses(userName: name, modules: UserReport.make(user, in: snapshot, now: Date()).modules))

@@ -7,13 +7,16 @@ import Logging
 
 /// Runs the application in this process on a free loopback port (HummingbirdTesting `.live`) for `body`.
 ///
-/// The server has the executable's configuration: the same routes, middleware, change watcher (every 250 ms) and
-/// limits; only its log level is lowered so the test output stays readable.
+/// The server has the executable's configuration: the same routes, middleware, change watcher (every 250 ms),
+/// upkeep (at start and every minute, unless `upkeepInterval` says otherwise; nil: none) and limits; only its log
+/// level is lowered so the test output stays readable.
 func withLiveServer<T: Sendable>(
-    _ installation: TestInstallation, _ body: @Sendable (APIClient) async throws -> T
+    _ installation: TestInstallation, upkeepInterval: Duration? = ServerConfiguration().upkeepInterval,
+    _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
     let configuration = ServerConfiguration(
-        host: "127.0.0.1", port: 0, defaultTrustRoot: Fixtures.trustRoot(), logLevel: .error)
+        host: "127.0.0.1", port: 0, defaultTrustRoot: Fixtures.trustRoot(), upkeepInterval: upkeepInterval,
+        logLevel: .error)
     let app = try await buildApplication(configuration, store: installation.store)
     // A failing body's error leaves `test` as a value, never thrown through it: when the closure given to `.live`
     // throws, the framework cancels the server's task group mid-shutdown, and NIO then stops the whole test process

@@ -84,6 +84,10 @@ extension RouteCase {
     static func delete(_ path: String, _ status: Int, code: String? = nil, keys: [String] = []) -> RouteCase {
         RouteCase(method: .delete, path: path, status: status, code: code, keys: keys)
     }
+    /// `PUT users/{user}/licenses` with `json` as the body.
+    static func changeLicenses(_ user: String, _ json: String, _ status: Int, code: String? = nil) -> RouteCase {
+        RouteCase(method: .put, path: "users/\(user)/licenses", body: .json(json), status: status, code: code)
+    }
 }
 
 /// Every route under `/api/v1/tenants/{tenant}`, with the permission it needs and a request an admin makes
@@ -121,6 +125,11 @@ struct TenantRoute: Sendable, CustomTestStringConvertible {
         .init(request: .delete("users/bjorn", 204), permission: .write),
         .init(request: .get("users/ada/licenses"), permission: .read),
         .init(request: .put("users/bjorn/licenses/superoffice/user"), permission: .write),
+        .init(
+            request: RouteCase(
+                method: .put, path: "users/bjorn/licenses",
+                body: .json(#"{"plans": ["superoffice.sales-premium"], "modules": []}"#), status: 200),
+            permission: .write),
         .init(request: .delete("users/ada/licenses/superoffice/windows", 200), permission: .write),
         .init(request: .get("users/ada/licenses/superoffice/web"), permission: .check),
         .init(request: .post("users/ada/login-check", .json(#"{"client": "web"}"#), 200), permission: .check),

@@ -63,7 +63,8 @@ final class TestInstallation: Sendable {
         let beta = StandardTenant.otherID
         try await store.createTenant(
             Fixtures.tenant(id: beta, companyName: "Beta AS", serialNumber: "4711-0002"), actor: Fixtures.actor)
-        _ = try await store.addUsers(tenant: beta, [NewUser(userName: "ada", canLogIn: true)], actor: Fixtures.actor, now: Fixtures.now)
+        _ = try await store.addUsers(
+            tenant: beta, [NewUser(userName: "ada", canLogIn: true)], actor: Fixtures.actor, now: Fixtures.now)
 
         return StandardTenant(
             admin: try await makeToken(tenant: acme, role: .admin, name: "acme admin"),
@@ -128,10 +129,14 @@ struct StandardTenant: Sendable {
         }
     }
 
-    /// The standard package: issued at `issuedAt` (default: the fixture's), with `counts` changed.
-    static func spec(issuedAt: Date = Fixtures.issuedAt, counts: [String: Int] = [:]) -> PackageSpec {
+    /// The standard package: issued at `issuedAt` (default: the fixture's), with `counts` and `dates` changed.
+    static func spec(
+        issuedAt: Date = Fixtures.issuedAt, counts: [String: Int] = [:], dates: OwnerDates = OwnerDates()
+    )
+        -> PackageSpec
+    {
         Fixtures.sampleSpec(
-            issuedAt: issuedAt, counts: ["windows": 1].merging(counts) { _, new in new },
+            issuedAt: issuedAt, dates: dates, counts: ["windows": 1].merging(counts) { _, new in new },
             adding: [ModuleLicense(name: "travel", description: "Travel", type: .satellite, count: 1, sortOrder: 9)])
     }
 

@@ -12,7 +12,7 @@ struct AdminStatusController {
         group.get("status") { request, context in
             let (session, tenant, userName) = try context.signedIn()
             let now = Date()
-            let events = try await upkeep(tenant: tenant, now: now)
+            let events = try await self.events(tenant: tenant, now: now)
             let snapshot = try await ui.snapshots.snapshot(tenant)
             let report = StatusReport.make(from: snapshot, loggedOnUser: userName, now: now)
             let owners = LicenseListReport.make(from: snapshot, now: now).owners
@@ -59,7 +59,7 @@ struct AdminStatusController {
             }
             do {
                 let event = try await ui.store.addEvent(tenant: tenant, draft, actor: session.actor, now: Date())
-                ui.snapshots.invalidate(tenant)
+                await EventsController.wrote(tenant: tenant, store: ui.store, snapshots: ui.snapshots, logger: context.logger)
                 return ui.redirect(
                     "/admin/status?event=\(event.id)", context: context, .success,
                     "Added the event “\(EventLabels.label(event.key))”.")
@@ -94,7 +94,7 @@ struct AdminStatusController {
                 _ = try await ui.store.updateEvent(
                     tenant: tenant, id: event.id, changes: EventChanges(message: message, expectedFinish: .some(finish)),
                     actor: session.actor, now: Date())
-                ui.snapshots.invalidate(tenant)
+                await EventsController.wrote(tenant: tenant, store: ui.store, snapshots: ui.snapshots, logger: context.logger)
                 return ui.redirect("/admin/status?event=\(event.id)", context: context, .success, "Saved the event.")
             } catch {
                 guard let text = await ui.describe(error, tenant: tenant) else { throw error }
@@ -111,7 +111,7 @@ struct AdminStatusController {
             let (session, tenant, _) = try context.signedIn()
             let event = try await self.event(context, tenant: tenant)
             _ = try await ui.store.finishEvent(tenant: tenant, id: event.id, actor: session.actor, now: Date())
-            ui.snapshots.invalidate(tenant)
+            await EventsController.wrote(tenant: tenant, store: ui.store, snapshots: ui.snapshots, logger: context.logger)
             return ui.redirect(
                 "/admin/status?event=\(event.id)", context: context, .success,
                 "Finished the event “\(EventLabels.label(event.key))”.")
@@ -130,18 +130,16 @@ struct AdminStatusController {
     private func event(_ context: AdminContext, tenant: String) async throws -> SystemEvent {
         let text = try context.parameters.require("id")
         guard let id = Int64(text), id > 0 else { throw AdminError.notFound }
-        guard let event = try await upkeep(tenant: tenant, now: Date()).first(where: { $0.id == id }) else {
+        guard let event = try await events(tenant: tenant, now: Date()).first(where: { $0.id == id }) else {
             throw AdminError.notFound("There is no system event #\(id). It may have been deleted.")
         }
         return event
     }
 
-    /// The tenant's events after upkeep (events past their finish are finished); refreshes the snapshot if it changed.
-    private func upkeep(tenant: String, now: Date) async throws -> [SystemEvent] {
-        let before = try await ui.store.version(of: tenant)
-        let events = try await ui.store.events(tenant: tenant, now: now)
-        if try await ui.store.version(of: tenant) != before { ui.snapshots.invalidate(tenant) }
-        return events.sorted { ($0.isActive(at: now) ? 0 : 1, -$0.id) < ($1.isActive(at: now) ? 0 : 1, -$1.id) }
+    /// The tenant's events as of `now` (an event past its expected finish reads as finished), active ones first. A
+    /// read: the background upkeep writes that down.
+    private func events(tenant: String, now: Date) async throws -> [SystemEvent] {
+        EventsController.sorted(try await ui.store.events(tenant: tenant, now: now), now: now)
     }
 }
 

@@ -93,25 +93,16 @@ struct AdminUsersController {
         var problems: [String] = []
     }
 
-    /// Applies the form: the flags, then removals, then plan changes, then additions, each a store call of its own.
-    /// A refusal is reported and the rest still tried.
+    /// Applies the form: the details and switches (one write), then the licenses: the plan per owner and the
+    /// checked licenses, as one decision (`changeLicenses`), all or nothing. A refusal is reported with its reason.
     private func save(
         user: User, form: AdminForm, snapshot: TenantSnapshot, tenant: String, actor: String
     ) async throws -> Outcome {
         var outcome = Outcome()
         func sentence(_ text: String) -> String { text.hasSuffix(".") ? text : text + "." }
-        func attempt(_ what: String, _ body: () async throws -> Void) async throws {
-            do {
-                try await body()
-                outcome.done.append(what)
-            } catch {
-                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
-                outcome.problems.append(sentence(message))
-            }
-        }
         let now = Date()
 
-        // Flags.
+        // Details and switches.
         var changes = UserChanges()
         let canLogIn = form.isOn("canLogIn")
         let retired = form.isOn("retired")
@@ -122,114 +113,100 @@ struct AdminUsersController {
         let email = form["email"]
         if email != user.email { changes.email = .some(email) }
         if changes != UserChanges() {
-            try await attempt("details and switches") {
+            do {
                 _ = try await ui.store.updateUser(
                     tenant: tenant, userName: user.userName, changes: changes, actor: actor, now: now)
-            }
-        }
-
-        let assignments = snapshot.state.assignments.filter { $0.userID == user.id }
-        let owners = snapshot.state.owners.values.sorted { $0.name < $1.name }
-        // Editable checkboxes: visible user licenses that are not plans and do not come only from the plan.
-        var currentDirect: Set<ModuleKey> = []
-        var editable: Set<ModuleKey> = []
-        for owner in owners {
-            for module in owner.modules.values where module.type == .user && !module.isPlan && !module.hidden {
-                let key = ModuleKey(owner: owner.name, module: module.name)
-                let rows = assignments.filter { $0.key == key }
-                if rows.contains(where: \.isDirect) { currentDirect.insert(key) }
-                if rows.isEmpty || rows.contains(where: \.isDirect) { editable.insert(key) }
-            }
-        }
-        let wanted = Set(form.all("license").compactMap { try? ModuleKey(parsing: $0) }).intersection(editable)
-        let depth = { (key: ModuleKey) -> Int in
-            var depth = 0
-            var current = snapshot.state.owners[key.owner]?.modules[key.module]
-            while let prerequisite = current?.prerequisite, depth < 16 {
-                depth += 1
-                current = snapshot.state.owners[key.owner]?.modules[prerequisite]
-            }
-            return depth
-        }
-
-        // Removals, dependents first.
-        for key in currentDirect.subtracting(wanted).sorted(by: { (depth($0), $0) > (depth($1), $1) }) {
-            try await attempt("removed \(key)") {
-                _ = try await ui.store.unassign(
-                    tenant: tenant, userName: user.userName, module: key, cascade: false, actor: actor, now: now)
-            }
-        }
-
-        // Plans, one per owner.
-        for owner in owners where owner.modules.values.contains(where: \.isPlan) {
-            let current = assignments.first { $0.owner == owner.name && $0.isDirect && owner.modules[$0.module]?.isPlan == true }?
-                .module
-            // A form without the owner's radio group changes nothing; "none" is the "No plan" choice.
-            guard let choice = form["plan-\(owner.name)"] else { continue }
-            let chosen = choice == "none" ? nil : choice
-            if let chosen, owner.modules[chosen]?.isPlan != true { continue }
-            guard chosen != current else { continue }
-            guard let current else {
-                if let chosen {
-                    let key = ModuleKey(owner: owner.name, module: chosen)
-                    try await attempt("assigned the plan \(key)") {
-                        _ = try await ui.store.assign(
-                            tenant: tenant, userName: user.userName, module: key, actor: actor, now: now)
-                    }
-                }
-                continue
-            }
-            let old = ModuleKey(owner: owner.name, module: current)
-            guard let chosen else {
-                // No cascade: licenses that need the plan's modules are named in the refusal rather than removed.
-                try await attempt("removed the plan \(old)") {
-                    _ = try await ui.store.unassign(
-                        tenant: tenant, userName: user.userName, module: old, cascade: false, actor: actor, now: now)
-                }
-                continue
-            }
-            // Switching plans: the old one goes with what needs it, the new one comes, and what still should be there
-            // is given back.
-            let new = ModuleKey(owner: owner.name, module: chosen)
-            let removed: [Assignment]
-            do {
-                removed = try await ui.store.unassign(
-                    tenant: tenant, userName: user.userName, module: old, cascade: true, actor: actor, now: now)
+                outcome.done.append("details and switches")
             } catch {
                 guard let message = await ui.describe(error, tenant: tenant) else { throw error }
                 outcome.problems.append(sentence(message))
-                continue
-            }
-            let restore = removed.filter {
-                $0.isDirect && $0.key != old && (wanted.contains($0.key) || !editable.contains($0.key))
-            }
-            .map(\.key).sorted { (depth($0), $0) < (depth($1), $1) }
-            do {
-                _ = try await ui.store.assign(tenant: tenant, userName: user.userName, module: new, actor: actor, now: now)
-                outcome.done.append("changed the plan from \(old) to \(new)")
-            } catch {
-                guard let message = await ui.describe(error, tenant: tenant) else { throw error }
-                outcome.problems.append(sentence(message) + " The plan \(old) was kept.")
-                _ = try? await ui.store.assign(tenant: tenant, userName: user.userName, module: old, actor: actor, now: now)
-            }
-            for key in restore {
-                do {
-                    _ = try await ui.store.assign(tenant: tenant, userName: user.userName, module: key, actor: actor, now: now)
-                } catch {
-                    guard let message = await ui.describe(error, tenant: tenant) else { throw error }
-                    outcome.problems.append(
-                        sentence("\(key) was removed with the old plan and could not be given back: \(message)"))
-                }
             }
         }
 
-        // Additions, prerequisites first.
-        for key in wanted.subtracting(currentDirect).sorted(by: { (depth($0), $0) < (depth($1), $1) }) {
-            try await attempt("assigned \(key)") {
-                _ = try await ui.store.assign(tenant: tenant, userName: user.userName, module: key, actor: actor, now: now)
+        // Licenses: one decision.
+        let choice = UserLicenseChoice(user: user, form: form, state: snapshot.state)
+        guard !choice.changes.isEmpty else { return outcome }
+        do {
+            _ = try await ui.store.changeLicenses(
+                tenant: tenant, userName: user.userName, to: choice.desired, actor: actor, now: now)
+            outcome.done += choice.changes
+        } catch {
+            guard let message = await ui.describe(error, tenant: tenant) else { throw error }
+            // Refused means nothing changed; say which plans are still held, as the database has them now.
+            ui.snapshots.invalidate(tenant)
+            let held = try await ui.snapshots.snapshot(tenant).state.assignments.filter { $0.userID == user.id && $0.isDirect }
+            let kept = choice.replacedPlans.filter { plan in held.contains { $0.key == plan } }
+            var text = sentence(message) + " No license was changed"
+            if !kept.isEmpty {
+                text +=
+                    kept.count == 1
+                    ? "; the plan \(kept[0]) was kept"
+                    : "; the plans \(kept.map(\.description).joined(separator: ", ")) were kept"
             }
+            outcome.problems.append(text + ".")
         }
         return outcome
+    }
+}
+
+/// What the user page's form asks of a user's licenses: the whole set of direct licenses for `changeLicenses`, and
+/// the changes in words for the page.
+///
+/// Per owner with plans, the radio group `plan-OWNER` names the plan or `none`; a form without the group keeps the
+/// current plan. The `license` checkboxes cover the visible user licenses that are not plans and do not come only
+/// from a plan; direct licenses the form cannot show (hidden ones, say) are kept as they are.
+struct UserLicenseChoice {
+    var desired = DesiredLicenses()
+    /// What changes: removals, plan changes, additions, in the words of the page's messages.
+    var changes: [String] = []
+    /// The plans the form takes away or replaces.
+    var replacedPlans: [ModuleKey] = []
+
+    init(user: User, form: AdminForm, state: TenantLicenseState) {
+        let held = state.assignments(of: user.id)
+        let wanted = Set(form.all("license").compactMap { try? ModuleKey(parsing: $0) })
+        var removed: [String] = []
+        var plans: [String] = []
+        var added: [String] = []
+        for owner in state.owners.values.sorted(by: { $0.name < $1.name }) {
+            // The plan.
+            let current = held.first { $0.owner == owner.name && $0.isDirect && owner.modules[$0.module]?.isPlan == true }?
+                .module
+            var chosen = current
+            if let choice = form["plan-\(owner.name)"] {
+                if choice == "none" {
+                    chosen = nil
+                } else if owner.modules[choice]?.isPlan == true {
+                    chosen = choice
+                }
+            }
+            if let chosen { desired.plans.append(ModuleKey(owner: owner.name, module: chosen)) }
+            switch (
+                current.map { ModuleKey(owner: owner.name, module: $0) }, chosen.map { ModuleKey(owner: owner.name, module: $0) }
+            ) {
+            case (nil, let new?): plans.append("assigned the plan \(new)")
+            case (let old?, nil):
+                plans.append("removed the plan \(old)")
+                replacedPlans.append(old)
+            case (let old?, let new?) where old != new:
+                plans.append("changed the plan from \(old) to \(new)")
+                replacedPlans.append(old)
+            default: break
+            }
+
+            // The other licenses.
+            for module in owner.modules.values.sorted(by: { $0.name < $1.name }) where !module.isPlan {
+                let key = ModuleKey(owner: owner.name, module: module.name)
+                let rows = held.filter { $0.key == key }
+                let isDirect = rows.contains(where: \.isDirect)
+                let isEditable = module.type == .user && !module.hidden && (rows.isEmpty || isDirect)
+                let keeps = isEditable ? wanted.contains(key) : isDirect
+                if keeps { desired.modules.append(key) }
+                if isDirect && !keeps { removed.append("removed \(key)") }
+                if !isDirect && keeps { added.append("assigned \(key)") }
+            }
+        }
+        changes = removed + plans + added
     }
 }
 
