@@ -24,10 +24,15 @@ public final class LicenseEngine<Backend: DatabaseBackend>: LicenseStoring {
 
     // MARK: - Transactions
 
+    /// Runs `body` in one write transaction; what it changed goes into the sealed head before the commit.
     func write<T: Sendable>(
         tenant: String?, timeout: Duration? = nil, _ body: @escaping @Sendable (Backend.Session) throws -> T
     ) async throws -> T {
-        try await backend.write(tenant: tenant, timeout: timeout, body)
+        try await backend.write(tenant: tenant, timeout: timeout) { s in
+            let result = try body(s)
+            try self.commitChanges(s)
+            return result
+        }
     }
 
     func read<T: Sendable>(timeout: Duration? = nil, _ body: @escaping @Sendable (Backend.Session) throws -> T) async throws -> T

@@ -206,6 +206,11 @@ enum PostgresSchema {
                 PRIMARY KEY (tenant_id, month, service, subject)
             );
             """
-        )
+        ),
+        (
+            // The state the sealed head commits to (DESIGN §6a); NULL in a head written before, until its next write.
+            "v5-head-commitment",
+            "ALTER TABLE tenant_head ADD COLUMN commitment TEXT"
+        ),
     ]
 }

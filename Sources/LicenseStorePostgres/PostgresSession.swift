@@ -17,6 +17,7 @@ public struct PostgresSession: StoreSession, Sendable {
     let abandoned: AbandonFlag
     /// No statement waits past this: a thread is never held by a query whose connection went quiet.
     let deadline: DispatchTime
+    public let changes = ChangeRecorder()
 
     public var dialect: SQLDialect { SQLDialect(userTable: "app_user", lockRows: " FOR UPDATE", locksTenantTable: true) }
 

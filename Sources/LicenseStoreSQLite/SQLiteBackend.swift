@@ -49,6 +49,7 @@ public final class SQLiteBackend: DatabaseBackend {
 /// A GRDB connection inside a transaction. Statements are prepared once per connection and cached.
 public struct SQLiteSession: StoreSession {
     let db: Database
+    public let changes = ChangeRecorder()
 
     public var dialect: SQLDialect { SQLDialect(userTable: "user", lockRows: "", locksTenantTable: false) }
 

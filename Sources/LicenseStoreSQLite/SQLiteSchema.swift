@@ -219,6 +219,10 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v5-head-commitment") { db in
+            // The state the sealed head commits to (DESIGN §6a); NULL in a head written before, until its next write.
+            try db.execute(sql: "ALTER TABLE tenant_head ADD COLUMN commitment TEXT")
+        }
         return migrator
     }
 }

@@ -40,6 +40,17 @@ struct RawDatabase {
         return try await postgresRows(statement, arguments).count
     }
 
+    /// Runs a statement that returns no rows (DDL too).
+    func run(_ sql: String) async throws {
+        if let queue {
+            try await queue.write { db in try db.execute(sql: sql) }
+            return
+        }
+        guard let postgres else { throw PostgresTestServerError("no PostgreSQL store") }
+        let statement = Self.postgresSQL(sql)
+        try await postgres.backend.write(tenant: nil, timeout: nil) { session in _ = try session.execute(statement, []) }
+    }
+
     func int(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> Int {
         let values = arguments.map { $0?.databaseValue ?? .null }
         if let queue {

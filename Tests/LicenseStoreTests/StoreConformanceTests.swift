@@ -313,7 +313,8 @@ struct DataMigrationTests {
                     try await DataMigration.copy(tenants: [acme], from: sqlite, to: target)
                 }
                 _ = try await PostgresTestServer.psql(url, "UPDATE module_license SET count = 99 WHERE module_name = 'web'")
-                #expect(try await target.verify(tenant: acme).map(\.table) == ["module_license"])
+                // The row's signature and the table's digest in the sealed head both name the table.
+                #expect(Set(try await target.verify(tenant: acme).map(\.table)) == ["module_license"])
                 await target.close()
             } catch {
                 await target.close()

@@ -5,6 +5,7 @@ import Foundation
 public struct Sealer: Sendable {
     private let secret: Data
     private var key: SymmetricKey { SymmetricKey(data: secret) }
+    var secretData: Data { secret }
 
     public init(secret: Data) throws(LicenseInputError) {
         guard secret.count == 32 else {

@@ -117,20 +117,28 @@ public struct TenantHead: Sendable, Equatable {
     public var auditSeal: String
     /// The ids of the tenant's system events, ascending.
     public var eventIDs: [Int64]
+    /// The state the head commits to (DESIGN §6a); nil in a head written before commitments existed, until the next
+    /// write records one.
+    public var commitment: StateCommitment?
 
-    public init(version: Int64, auditSequence: Int64, auditSeal: String, eventIDs: [Int64] = []) {
+    public init(
+        version: Int64, auditSequence: Int64, auditSeal: String, eventIDs: [Int64] = [], commitment: StateCommitment? = nil
+    ) {
         self.version = version
         self.auditSequence = auditSequence
         self.auditSeal = auditSeal
         self.eventIDs = eventIDs
+        self.commitment = commitment
     }
 
+    /// Version 1 (no commitment) stays readable: a head written before commitments existed keeps its seal.
     public func sealBytes(tenant: String) -> [UInt8] {
-        var e = CanonicalEncoder(context: "licensing/tenant-head/v1")
+        var e = CanonicalEncoder(context: commitment == nil ? "licensing/tenant-head/v1" : "licensing/tenant-head/v2")
         e.add("tenant", tenant)
         e.add("auditSequence", auditSequence)
         e.add("auditSeal", auditSeal)
         e.add("eventIDs", eventIDs.map(String.init).joined(separator: ","))
+        if let commitment { e.add("commitment", commitment.canonicalText) }
         return e.bytes
     }
 }

@@ -48,10 +48,8 @@ extension LicenseEngine {
         try await write(tenant: tenant) { s in
             _ = try self.requireIntactTenant(s, tenant)
             let record = try self.requireEvent(s, tenant: tenant, id: id)
-            try s.execute("DELETE FROM system_event WHERE tenant_id = ? AND id = ?", [.text(tenant), .integer(id)])
-            var head = try self.loadHead(s, tenant: tenant)
-            head.head.eventIDs.removeAll { $0 == id }
-            try self.saveHead(s, &head)
+            try self.remove(s, tenant: tenant, from: "system_event", where: "tenant_id = ? AND id = ?", [.text(tenant), .integer(id)])
+            try self.updateHead(s, tenant: tenant) { $0.head.eventIDs.removeAll { $0 == id } }
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "event.delete", target: "#\(id) \(record.event.key)",
                 before: record.event.message, after: nil, now: now)
@@ -131,7 +129,7 @@ extension LicenseEngine {
     /// Seals and updates an event row.
     func save(_ s: Backend.Session, _ record: inout EventRecord) throws {
         record.seal = sealer.seal(record.event.sealBytes(tenant: record.tenantID))
-        try s.update(record, key: ["tenant_id", "id"])
+        try replace(s, tenant: record.tenantID, record, key: ["tenant_id", "id"])
     }
 
     /// Inserts an event (EventRule.raise decides what it finishes or refuses) and records its id in the sealed head.
@@ -145,7 +143,7 @@ extension LicenseEngine {
             "SELECT * FROM system_event WHERE tenant_id = ? AND key = ? AND scope = ? AND scope_owner = ? AND status = 'active'",
             [.text(tenant), .text(draft.key), .text(draft.scope.rawValue), .text(draft.scopeOwner ?? "")]
         ).filter { sealer.isValid($0.seal, for: $0.event.sealBytes(tenant: tenant)) }.map(\.event)
-        var head = try loadHead(s, tenant: tenant)
+        let head = try pendingHead(s, tenant: tenant)
         let storedMax = try s.scalar(Int64.self, "SELECT MAX(id) AS m FROM system_event WHERE tenant_id = ?", [.text(tenant)])
         let id = EventRule.nextID(storedMax: storedMax, recorded: head.head.eventIDs, issued: head.eventSequence)
         let (finished, raised) = try EventRule.raise(
@@ -154,10 +152,11 @@ extension LicenseEngine {
             var record = EventRecord(tenantID: tenant, event: event, seal: "")
             try save(s, &record)
         }
-        try s.insert(EventRecord(tenantID: tenant, event: raised, seal: sealer.seal(raised.sealBytes(tenant: tenant))))
-        head.eventSequence = id
-        head.head.eventIDs.append(id)
-        try saveHead(s, &head)
+        try add(s, tenant: tenant, EventRecord(tenantID: tenant, event: raised, seal: sealer.seal(raised.sealBytes(tenant: tenant))))
+        try updateHead(s, tenant: tenant) { head in
+            head.eventSequence = id
+            head.head.eventIDs.append(id)
+        }
         return raised
     }
 }

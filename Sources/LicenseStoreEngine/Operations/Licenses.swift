@@ -14,13 +14,20 @@ extension LicenseEngine {
             let (preview, verified) = try self.preview(s, tenant: tenant, package: package, now: now)
             guard preview.canBeActivated else { return preview }
             let owner = verified.owner
-            try s.execute(
-                "DELETE FROM module_license WHERE tenant_id = ? AND owner_name = ?", [.text(tenant), .text(owner)])
-            try s.upsert(
+            try self.remove(
+                s, tenant: tenant, from: "module_license", where: "tenant_id = ? AND owner_name = ?", [.text(tenant), .text(owner)])
+            try self.replace(
+                s, tenant: tenant,
                 OwnerRecord(tenantID: tenant, header: verified.header, rawPackage: verified.raw, activatedAt: now.wholeSeconds),
                 key: ["tenant_id", "owner_name"])
             for module in verified.modules {
-                try s.insert(ModuleRecord(tenantID: tenant, owner: owner, signed: module))
+                try self.add(s, tenant: tenant, ModuleRecord(tenantID: tenant, owner: owner, signed: module))
+            }
+            let issuedAt = verified.header.issuedAt.epochSeconds
+            try self.updateHead(s, tenant: tenant) { head in
+                let highest = max(issuedAt, head.head.commitment?.owners[owner]?.highestIssuedAt ?? issuedAt)
+                head.head.commitment?.owners[owner] = OwnerCommitment(
+                    packageDigest: OwnerCommitment.digest(ofPackage: verified.raw), highestIssuedAt: highest)
             }
             let changes = preview.modules.filter { $0.added != 0 }.map {
                 "\(owner.lowercased()).\($0.name) \($0.currentTotal)→\($0.newTotal)"
@@ -45,9 +52,13 @@ extension LicenseEngine {
         let tenantValue = try requireIntactTenant(s, tenant)
         let verified = try PackageVerifier.verify(package, for: tenantValue, now: now)
         let current = try loadOwners(s, tenant: tenantValue, only: verified.owner)[verified.owner]
-        let storedIssuedAt = try s.scalar(
+        // The newest package ever activated, as the sealed head remembers it (kept when the owner's rows are gone),
+        // or as the stored (maybe void) owner row says.
+        let stored = try s.scalar(
             Int64.self, "SELECT issued_at FROM license_owner WHERE tenant_id = ? AND owner_name = ?",
             [.text(tenant), .text(verified.owner)])
+        let committed = try loadHead(s, tenant: tenant).head.commitment?.owners[verified.owner]?.highestIssuedAt
+        let storedIssuedAt = [stored, committed].compactMap { $0 }.max()
         var preview = try ActivationRule.preview(
             verified, current: current, storedIssuedAt: storedIssuedAt.map(Date.init(epochSeconds:)),
             seatsInUse: try seatsInUse(s, tenant: tenant, owner: verified.owner))
@@ -85,7 +96,8 @@ extension LicenseEngine {
 
     func insert(_ s: Backend.Session, tenant: String, assignments: [Assignment]) throws {
         for assignment in assignments {
-            try s.upsert(
+            try replace(
+                s, tenant: tenant,
                 AssignmentRecord(
                     tenantID: tenant, assignment: assignment, seal: sealer.seal(assignment.sealBytes(tenant: tenant))),
                 key: ["tenant_id", "owner_name", "module_name", "user_id", "via_plan"])
@@ -94,8 +106,9 @@ extension LicenseEngine {
 
     func delete(_ s: Backend.Session, tenant: String, assignments: [Assignment]) throws {
         for row in assignments {
-            try s.execute(
-                "DELETE FROM assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? AND user_id = ? AND via_plan = ?",
+            try remove(
+                s, tenant: tenant, from: "assignment",
+                where: "tenant_id = ? AND owner_name = ? AND module_name = ? AND user_id = ? AND via_plan = ?",
                 [.text(tenant), .text(row.owner), .text(row.module), .integer(row.userID), .text(row.viaPlan ?? "")])
         }
     }
@@ -178,9 +191,9 @@ extension LicenseEngine {
                 throw LicenseInputError.duplicate("satellite '\(name)'")
             }
             let satellite = Satellite(name: name, createdAt: now.wholeSeconds)
-            try s.insert(
-                SatelliteRecord(
-                    tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant))))
+            try self.add(
+                s, tenant: tenant,
+                SatelliteRecord(tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant))))
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "satellite.add", target: name, before: nil, after: nil, now: now)
             return satellite
@@ -206,9 +219,9 @@ extension LicenseEngine {
                 satellites: [satellite: record.satellite], satelliteAssignments: held)
             guard let row = try SatelliteRule.check(satellite: satellite, module: module, actor: actor, in: state, now: now)
             else { return }
-            try s.insert(
-                SatelliteAssignmentRecord(
-                    tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant))))
+            try self.add(
+                s, tenant: tenant,
+                SatelliteAssignmentRecord(tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant))))
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "satellite.assign", target: "\(module) → \(satellite)", before: nil,
                 after: nil, now: now)
@@ -218,10 +231,11 @@ extension LicenseEngine {
     public func unassignSatellite(tenant: String, satellite: String, module: ModuleKey, actor: String, now: Date) async throws {
         try await write(tenant: tenant) { s in
             _ = try self.requireIntactTenant(s, tenant)
-            let deleted = try s.execute(
-                "DELETE FROM satellite_assignment WHERE tenant_id = ? AND owner_name = ? AND module_name = ? AND satellite = ?",
+            let deleted = try self.remove(
+                s, tenant: tenant, from: "satellite_assignment",
+                where: "tenant_id = ? AND owner_name = ? AND module_name = ? AND satellite = ?",
                 [.text(tenant), .text(module.owner), .text(module.module), .text(satellite)])
-            guard deleted > 0 else {
+            guard !deleted.isEmpty else {
                 guard try s.exists("SELECT 1 FROM satellite WHERE tenant_id = ? AND name = ?", [.text(tenant), .text(satellite)])
                 else { throw LicenseInputError.unknownSatellite(satellite) }
                 throw LicenseRefusal(.notAssigned, "satellite \(satellite) has no assignment of \(module)")

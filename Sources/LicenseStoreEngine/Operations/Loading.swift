@@ -173,7 +173,7 @@ extension LicenseEngine {
     }
 }
 
-// MARK: - Writing: the audit chain and the head
+// MARK: - Writing: the audit chain
 
 extension LicenseEngine {
     /// Appends a sealed entry chained to the previous one, bumps the tenant's version and tells other processes
@@ -182,21 +182,16 @@ extension LicenseEngine {
         _ s: Backend.Session, tenant: String, actor: String, action: String, target: String, before: String?,
         after: String?, now: Date
     ) throws {
-        var head = try loadHead(s, tenant: tenant)
+        let head = try pendingHead(s, tenant: tenant)
         let entry = AuditEntry(
             sequence: head.head.auditSequence + 1, at: now.wholeSeconds, actor: actor, action: action, target: target,
             before: before, after: after, previousSeal: head.head.auditSeal)
         let seal = sealer.seal(entry.sealBytes(tenant: tenant))
-        try s.insert(AuditRecord(tenantID: tenant, entry: entry, seal: seal))
-        head.head = TenantHead(
-            version: head.head.version + 1, auditSequence: entry.sequence, auditSeal: seal, eventIDs: head.head.eventIDs)
-        try saveHead(s, &head)
-        try s.notifyChange(tenant: tenant)
-    }
-
-    func saveHead(_ s: Backend.Session, _ head: inout TenantHeadRecord) throws {
-        head.head.eventIDs.sort()
-        head.seal = sealer.seal(head.head.sealBytes(tenant: head.tenantID))
-        try s.update(head, key: ["tenant_id"])
+        try add(s, tenant: tenant, AuditRecord(tenantID: tenant, entry: entry, seal: seal))
+        try updateHead(s, tenant: tenant) { head in
+            head.head.auditSequence = entry.sequence
+            head.head.auditSeal = seal
+        }
+        noteAudited(s)
     }
 }

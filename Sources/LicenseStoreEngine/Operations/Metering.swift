@@ -28,9 +28,13 @@ extension LicenseEngine {
             guard try !self.services(s, tenant: tenant).contains(where: { $0.name == service.name }) else {
                 throw LicenseInputError.duplicate("service '\(service.name)'")
             }
+            let columns: [(name: String, value: SQLValue)] = [
+                ("tenant_id", .text(tenant)), ("name", .text(service.name)),
+                ("aggregation", .text(service.aggregation.rawValue)), ("unit", .text(service.unit)),
+            ]
             try s.execute(
-                "INSERT INTO metered_service (tenant_id, name, aggregation, unit) VALUES (?, ?, ?, ?)",
-                [.text(tenant), .text(service.name), .text(service.aggregation.rawValue), .text(service.unit)])
+                "INSERT INTO metered_service (tenant_id, name, aggregation, unit) VALUES (?, ?, ?, ?)", columns.map(\.value))
+            self.recordInserted(s, tenant: tenant, table: "metered_service", columns: columns)
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "usage.service", target: service.name, before: nil,
                 after: "\(service.aggregation.rawValue), \(service.unit)", now: now)
@@ -64,18 +68,19 @@ extension LicenseEngine {
                 throw LicenseInputError.invalid(field: "service", reason: "unknown service '\(tariff.service)'")
             }
             let before = try self.tariffs(s, tenant: tenant, services: services)[tariff.service]
+            let columns: [(name: String, value: SQLValue)] = [
+                ("tenant_id", .text(tenant)), ("service", .text(tariff.service)),
+                ("included_base", tariff.includedBase.sqlValue), ("included_per_user", tariff.includedPerUser.sqlValue),
+                ("unit_size", tariff.unitSize.sqlValue), ("price_per_unit", .text("\(tariff.pricePerUnit)")),
+                ("currency", .text(tariff.currency)),
+            ]
+            try self.remove(
+                s, tenant: tenant, from: "usage_tariff", where: "tenant_id = ? AND service = ?",
+                [.text(tenant), .text(tariff.service)])
             try s.execute(
-                """
-                INSERT INTO usage_tariff (tenant_id, service, included_base, included_per_user, unit_size, price_per_unit, currency)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (tenant_id, service) DO UPDATE SET included_base = excluded.included_base,
-                included_per_user = excluded.included_per_user, unit_size = excluded.unit_size,
-                price_per_unit = excluded.price_per_unit, currency = excluded.currency
-                """,
-                [
-                    .text(tenant), .text(tariff.service), tariff.includedBase.sqlValue, tariff.includedPerUser.sqlValue,
-                    tariff.unitSize.sqlValue, .text("\(tariff.pricePerUnit)"), .text(tariff.currency),
-                ])
+                "INSERT INTO usage_tariff (" + columns.map(\.name).joined(separator: ", ") + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                columns.map(\.value))
+            self.recordInserted(s, tenant: tenant, table: "usage_tariff", columns: columns)
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "usage.tariff", target: tariff.service,
                 before: before.map(AuditText.tariff), after: AuditText.tariff(tariff), now: now)
@@ -132,6 +137,15 @@ extension LicenseEngine {
         now: Date
     ) throws -> IngestResult {
         let isNew = try s.insertUsageEvents(tenant: tenant, events, receivedAt: now.epochSeconds)
+        for (event, wasInserted) in zip(events, isNew) where wasInserted {
+            recordInserted(
+                s, tenant: tenant, table: "usage_event",
+                columns: [
+                    ("tenant_id", .text(tenant)), ("id", .text(event.id)), ("service", .text(event.service)),
+                    ("quantity", .integer(event.quantity)), ("occurred_at", .integer(event.occurredAt.epochSeconds)),
+                    ("subject", event.subject.map { .text($0) } ?? .null), ("received_at", .integer(now.epochSeconds)),
+                ])
+        }
         var aggregates: [AggregateKey: Aggregate] = [:]
         var accepted = 0
         for (event, wasInserted) in zip(events, isNew) where wasInserted {
@@ -140,10 +154,15 @@ extension LicenseEngine {
             let service = services[event.service]!
             var isNewSubject = false
             if service.aggregation == .unique, let subject = event.subject {
+                let columns: [(name: String, value: SQLValue)] = [
+                    ("tenant_id", .text(tenant)), ("month", .text(key.month.description)), ("service", .text(event.service)),
+                    ("subject", .text(subject)),
+                ]
                 isNewSubject =
                     try s.execute(
                         "INSERT INTO usage_subject (tenant_id, month, service, subject) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        [.text(tenant), .text(key.month.description), .text(event.service), .text(subject)]) > 0
+                        columns.map(\.value)) > 0
+                if isNewSubject { recordInserted(s, tenant: tenant, table: "usage_subject", columns: columns) }
             }
             var aggregate: Aggregate
             if let known = aggregates[key] {
@@ -163,20 +182,23 @@ extension LicenseEngine {
         var raised: [String] = []
         for (key, aggregate) in aggregates.sorted(by: { $0.key < $1.key }) {
             let (month, service) = (key.month.description, key.service)
-            let stored = try s.scalar(
-                Int.self, "SELECT users FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
-                [.text(tenant), .text(month), .text(service)])
+            // The month's row is replaced (and so recorded) whole: the old one out, the new one in.
+            let old = try self.remove(
+                s, tenant: tenant, from: "usage_month", where: "tenant_id = ? AND month = ? AND service = ?",
+                [.text(tenant), .text(month), .text(service)]
+            ).first
+            let stored: Int? = try old?["users"]
+            let storedEvents: Int64 = try old?["events"] ?? 0
             let monthUsers = MeteringRule.recordedUsers(month: key.month, now: now, stored: stored, batchUsers: users)
+            let columns: [(name: String, value: SQLValue)] = [
+                ("tenant_id", .text(tenant)), ("month", .text(month)), ("service", .text(service)),
+                ("value", .integer(aggregate.value)), ("events", .integer(storedEvents &+ aggregate.events)),
+                ("users", .integer(Int64(monthUsers))),
+            ]
             try s.execute(
-                """
-                INSERT INTO usage_month (tenant_id, month, service, value, events, users) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (tenant_id, month, service) DO UPDATE SET value = excluded.value,
-                events = usage_month.events + excluded.events, users = excluded.users
-                """,
-                [
-                    .text(tenant), .text(month), .text(service), .integer(aggregate.value), .integer(aggregate.events),
-                    .integer(Int64(monthUsers)),
-                ])
+                "INSERT INTO usage_month (tenant_id, month, service, value, events, users) VALUES (?, ?, ?, ?, ?, ?)",
+                columns.map(\.value))
+            self.recordInserted(s, tenant: tenant, table: "usage_month", columns: columns)
             let tariff = tariffs[service] ?? Tariff.defaultTariff(for: service)
             let prefix = MeteringRule.thresholdMarker(service: service, month: key.month, threshold: 0)
                 .dropLast(1)
@@ -224,8 +246,10 @@ extension LicenseEngine {
         let before = cutoff.start.epochSeconds
         return try await write(tenant: nil, timeout: longTimeout) { s in
             _ = try self.loadTenant(s, tenant)
-            return try s.execute(
-                "DELETE FROM usage_event WHERE tenant_id = ? AND occurred_at < ?", [.text(tenant), .integer(before)])
+            return try self.remove(
+                s, tenant: tenant, from: "usage_event", where: "tenant_id = ? AND occurred_at < ?",
+                [.text(tenant), .integer(before)]
+            ).count
         }
     }
 }

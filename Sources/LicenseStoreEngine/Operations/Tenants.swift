@@ -13,9 +13,10 @@ extension LicenseEngine {
             if try s.exists("SELECT 1 FROM tenant WHERE id = ?", [.text(tenant.id)]) {
                 throw LicenseInputError.duplicate("tenant '\(tenant.id)'")
             }
-            try s.insert(TenantRecord(tenant: tenant, seal: self.sealer.seal(tenant.sealBytes)))
+            try self.add(s, tenant: tenant.id, TenantRecord(tenant: tenant, seal: self.sealer.seal(tenant.sealBytes)))
             var head = TenantHeadRecord(
-                tenantID: tenant.id, head: TenantHead(version: 0, auditSequence: 0, auditSeal: ""), seal: "")
+                tenantID: tenant.id, head: TenantHead(version: 0, auditSequence: 0, auditSeal: "", commitment: StateCommitment()),
+                seal: "")
             head.seal = self.sealer.seal(head.head.sealBytes(tenant: tenant.id))
             try s.insert(head)
             try self.appendAudit(

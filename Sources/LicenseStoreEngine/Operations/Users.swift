@@ -31,7 +31,8 @@ extension LicenseEngine {
                     id: nextID, userName: draft.userName, displayName: draft.displayName, email: draft.email,
                     type: draft.type, canLogIn: draft.canLogIn, isAdministrator: draft.isAdministrator)
                 nextID += 1
-                try s.insert(
+                try self.add(
+                    s, tenant: tenant,
                     UserRecord(
                         tenantID: tenant, user: user, passwordHash: draft.passwordHash, lastLoginAt: nil,
                         createdAt: now.wholeSeconds, seal: self.sealer.seal(user.sealBytes(tenant: tenant))))
@@ -56,7 +57,7 @@ extension LicenseEngine {
             record.user = changes.applied(to: before)
             if let hash = changes.passwordHash { record.passwordHash = hash }
             record.seal = self.sealer.seal(record.user.sealBytes(tenant: tenant))
-            try s.update(record, key: ["tenant_id", "id"])
+            try self.replace(s, tenant: tenant, record, key: ["tenant_id", "id"])
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "user.update", target: userName, before: AuditText.user(before),
                 after: AuditText.user(record.user), now: now)
@@ -71,8 +72,9 @@ extension LicenseEngine {
                 throw LicenseInputError.unknownUser(userName)
             }
             let arguments: [SQLValue] = [.text(tenant), .integer(record.user.id)]
-            let removed = try s.execute("DELETE FROM assignment WHERE tenant_id = ? AND user_id = ?", arguments)
-            try s.execute("DELETE FROM \(s.dialect.userTable) WHERE tenant_id = ? AND id = ?", arguments)
+            let removed = try self.remove(s, tenant: tenant, from: "assignment", where: "tenant_id = ? AND user_id = ?", arguments)
+                .count
+            try self.remove(s, tenant: tenant, from: "user", where: "tenant_id = ? AND id = ?", arguments)
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "user.delete", target: userName, before: AuditText.user(record.user),
                 after: "deleted with \(removed) assignments", now: now)

@@ -26,8 +26,10 @@ extension LicenseEngine {
             }
         }
         let check = AssignmentSealCheck(sealer: sealer, tenant: tenant)
-        let failed = try check.failures { submit in
-            try self.forEachAssignment(s, tenant: tenant) { submit($0) }
+        // One pass over the assignments (the bulk of a tenant) checks each seal and sums the table's digest.
+        let (failed, assignmentDigest) = try check.failures { submit in
+            try s.forEachRow(
+                "SELECT \(AssignmentRecord.selection) FROM assignment WHERE tenant_id = ?", [.text(tenant)], submit)
         }
         for record in failed {
             let a = record.assignment
@@ -67,8 +69,10 @@ extension LicenseEngine {
                 record.entry, seal: record.seal,
                 isSealValid: verifier.isValid(record.seal, for: record.entry.sealBytes(tenant: tenant)))
         }
-        problems += chain.problems(
-            head: head.head, isHeadSealValid: verifier.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
+                problems += chain.problems(head: head.head, isHeadSealValid: verifier.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
+        if let commitment = head.head.commitment {
+            problems += try verifyCommitment(s, tenant: tenant, commitment, known: ["assignment": assignmentDigest])
+        }
         let stored = Set((events.valid + events.void).map(\.id))
         let recorded = Set(head.head.eventIDs)
         for id in recorded.subtracting(stored).sorted() {
@@ -76,6 +80,47 @@ extension LicenseEngine {
         }
         for id in stored.subtracting(recorded).sorted() {
             problems.append(IntegrityProblem(table: "system_event", key: "#\(id)", problem: "row inserted outside the server"))
+        }
+        return problems
+    }
+
+        /// The state as a whole (DESIGN §6a): each table's rows against the head's digest, each owner's stored package
+    /// against the one the head records.
+    private func verifyCommitment(
+        _ s: Backend.Session, tenant: String, _ commitment: StateCommitment, known: [String: MultisetDigest]
+    ) throws -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        for table in CommittedTables.all.sorted()
+        where try known[table] ?? digest(s, tenant: tenant, table: table) != commitment.digest(of: table) {
+            problems.append(
+                IntegrityProblem(
+                    table: table, key: "(the table's rows)",
+                    problem:
+                        "the rows differ from what the sealed head commits to: a row was inserted, deleted, edited, put back or restored outside the server"
+                ))
+        }
+        var stored: [String: (issuedAt: Int64, digest: String)] = [:]
+        try s.forEachRow("SELECT owner_name, issued_at, raw_package FROM license_owner WHERE tenant_id = ?", [.text(tenant)]) {
+            row in
+            stored[try row["owner_name"]] = (try row["issued_at"], OwnerCommitment.digest(ofPackage: try row["raw_package"]))
+        }
+        for (owner, recorded) in commitment.owners.sorted(by: { $0.key < $1.key }) {
+            guard let row = stored[owner] else {
+                problems.append(
+                    IntegrityProblem(
+                        table: "license_owner", key: owner, problem: "row deleted (the sealed head records an active package)"))
+                continue
+            }
+            if row.digest != recorded.packageDigest {
+                problems.append(
+                    IntegrityProblem(
+                        table: "license_owner", key: owner,
+                        problem: "not the package the sealed head records as active (an older package's rows put back?)"))
+            }
+        }
+        for owner in stored.keys.sorted() where commitment.owners[owner] == nil {
+            problems.append(
+                IntegrityProblem(table: "license_owner", key: owner, problem: "a package the sealed head does not record (inserted)"))
         }
         return problems
     }
@@ -130,8 +175,8 @@ extension LicenseEngine {
 }
 
 /// Checks assignment seals, the bulk of a `verify` (a million rows and more), on other threads while this one keeps
-/// reading rows: the rows go out in batches, at most two checked at a time, so reading and checking overlap on two
-/// cores and memory stays a few batches.
+/// reading rows, and sums the rows' elements for the table's digest: the rows go out in batches, at most two checked
+/// at a time, so reading and checking overlap on two cores and memory stays a few batches.
 final class AssignmentSealCheck: @unchecked Sendable {
     static let batchSize = 4_096
     static let batchesInFlight = 2
@@ -141,23 +186,25 @@ final class AssignmentSealCheck: @unchecked Sendable {
     private let group = DispatchGroup()
     private let slots = DispatchSemaphore(value: AssignmentSealCheck.batchesInFlight)
     private let lock = NSLock()
-    /// Rows whose seal failed, by batch number; guarded by `lock`.
+    /// Rows whose seal failed, by batch number, and the sum of every row's element; guarded by `lock`.
     private var failed: [Int: [AssignmentRecord]] = [:]
+    private var digest = MultisetDigest.zero
+    private var decodeError: (any Error)?
 
     init(sealer: Sealer, tenant: String) {
         self.sealer = sealer
         self.tenant = tenant
     }
 
-    /// The records `read` submits whose seal does not match, in the order submitted.
-    func failures(_ read: (_ submit: (AssignmentRecord) -> Void) throws -> Void) throws -> [AssignmentRecord] {
+    /// The rows `read` submits whose seal does not match, in the order submitted, and the digest of all of them.
+    func failures(_ read: (_ submit: (SQLRow) -> Void) throws -> Void) throws -> ([AssignmentRecord], MultisetDigest) {
         // Every submitted batch is waited for, also when reading fails, so no check outlives the read transaction.
         defer { group.wait() }
-        var batch: [AssignmentRecord] = []
+        var batch: [SQLRow] = []
         batch.reserveCapacity(Self.batchSize)
         var number = 0
-        try read { record in
-            batch.append(record)
+        try read { row in
+            batch.append(row)
             if batch.count == Self.batchSize {
                 submit(batch, number: number)
                 number += 1
@@ -166,10 +213,13 @@ final class AssignmentSealCheck: @unchecked Sendable {
         }
         if !batch.isEmpty { submit(batch, number: number) }
         group.wait()
-        return lock.withLock { failed.sorted { $0.key < $1.key }.flatMap(\.value) }
+        return try lock.withLock {
+            if let decodeError { throw decodeError }
+            return (failed.sorted { $0.key < $1.key }.flatMap(\.value), digest)
+        }
     }
 
-    private func submit(_ batch: [AssignmentRecord], number: Int) {
+    private func submit(_ batch: [SQLRow], number: Int) {
         slots.wait()
         group.enter()
         DispatchQueue.global(qos: .userInitiated).async {
@@ -178,8 +228,23 @@ final class AssignmentSealCheck: @unchecked Sendable {
                 self.group.leave()
             }
             let verifier = self.sealer.makeBulkVerifier()
-            let bad = batch.filter { !verifier.isValid($0.seal, for: $0.assignment.sealBytes(tenant: self.tenant)) }
-            if !bad.isEmpty { self.lock.withLock { self.failed[number] = bad } }
+            let digester = self.sealer.makeDigester()
+            var bad: [AssignmentRecord] = []
+            var sum = MultisetDigest.zero
+            do {
+                for row in batch {
+                    let record = try AssignmentRecord(row: row)
+                    if !verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: self.tenant)) { bad.append(record) }
+                    sum += digester.element(canonicalRow(table: "assignment", row.namedValues))
+                }
+            } catch {
+                self.lock.withLock { self.decodeError = error }
+                return
+            }
+            self.lock.withLock {
+                if !bad.isEmpty { self.failed[number] = bad }
+                self.digest += sum
+            }
         }
     }
 }

@@ -60,9 +60,11 @@ struct TenantHeadRecord: StoredRecord {
     init(row: SQLRow) throws {
         tenantID = try row["tenant_id"]
         let ids: String = try row["event_ids"]
+        let commitment: String? = try row["commitment"]
         head = TenantHead(
             version: try row["version"], auditSequence: try row["audit_sequence"], auditSeal: try row["audit_seal"],
-            eventIDs: ids.split(separator: ",").compactMap { Int64($0) })
+            eventIDs: ids.split(separator: ",").compactMap { Int64($0) },
+            commitment: commitment.map { StateCommitment(canonicalText: $0) ?? Self.unreadable })
         eventSequence = try row["event_sequence"]
         seal = try row["seal"]
     }
@@ -72,9 +74,14 @@ struct TenantHeadRecord: StoredRecord {
             ("tenant_id", tenantID.sqlValue), ("version", head.version.sqlValue),
             ("audit_sequence", head.auditSequence.sqlValue), ("audit_seal", head.auditSeal.sqlValue),
             ("event_ids", head.eventIDs.map(String.init).joined(separator: ",").sqlValue),
-            ("event_sequence", eventSequence.sqlValue), ("seal", seal.sqlValue),
+            ("event_sequence", eventSequence.sqlValue), ("commitment", head.commitment?.canonicalText.sqlValue ?? .null),
+            ("seal", seal.sqlValue),
         ]
     }
+
+    /// Stands for a stored commitment that does not parse: it matches no rows, and the head's seal fails.
+    static let unreadable = StateCommitment(
+        owners: [:], tables: ["(unreadable)": MultisetDigest(hex: String(repeating: "f", count: 64))!])
 }
 
 struct OwnerRecord: StoredRecord {
@@ -224,7 +231,7 @@ struct AssignmentRecord: StoredRecord {
     }
 
     /// The columns in the order `init(row:)` reads them by position (the table snapshots and `verify` read most).
-    static let selection = "tenant_id, owner_name, module_name, user_id, via_plan, comment, created_at, created_by, seal"
+    static let selection = "tenant_id, owner_name, module_name, user_id, via_plan, comment, created_at, created_by, seal, count"
 
     init(row: SQLRow) throws {
         tenantID = try row[0]

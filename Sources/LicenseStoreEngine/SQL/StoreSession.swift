@@ -31,6 +31,9 @@ public struct SQLDialect: Sendable {
 public protocol StoreSession {
     var dialect: SQLDialect { get }
 
+    /// What this transaction changed, for the sealed head (one recorder per transaction).
+    var changes: ChangeRecorder { get }
+
     /// Runs a statement and hands each row to `body`, in order, without keeping them.
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws
 

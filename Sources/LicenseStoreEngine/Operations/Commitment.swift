@@ -1,0 +1,167 @@
+import Foundation
+import LicenseCore
+import LicenseStore
+
+/// What one write transaction changed, gathered as it runs and written into the sealed head once, at its end
+/// (DESIGN §6a): the multiset digest of each table's inserted and removed rows, and the head as the write leaves it.
+public final class ChangeRecorder: @unchecked Sendable {
+    /// The tenant the recorded rows belong to (one per transaction).
+    fileprivate(set) var tenant: String?
+    /// Per table: the elements of rows inserted minus those of rows removed.
+    fileprivate var deltas: [String: MultisetDigest] = [:]
+    /// The head as this transaction changes it; loaded at the first change.
+    fileprivate var head: TenantHeadRecord?
+        /// Whether an audit entry was appended (the version moves, other processes are told).
+    fileprivate var audited = false
+    /// One prepared key for the rows of this transaction.
+    fileprivate var digester: RowDigester?
+
+
+    public init() {}
+
+    var hasChanges: Bool { head != nil || !deltas.isEmpty }
+}
+
+/// The tables whose rows the head commits to: every table of a tenant but the head itself and the API tokens (which
+/// span tenants and carry their own seals).
+enum CommittedTables {
+    static let all = Set(Tables.all).subtracting(["tenant_head", "api_token"])
+}
+
+/// The bytes a row's element covers: its table and every column, by name, with the value's type.
+func canonicalRow(table: String, _ columns: [(name: String, value: SQLValue)]) -> [UInt8] {
+    var e = CanonicalEncoder(context: "licensing/row/v1")
+    e.add("table", table)
+    for (name, value) in columns.sorted(by: { $0.name < $1.name }) {
+        switch value {
+        case .null: e.add(name + ":n", nil as String?)
+        case .integer(let int): e.add(name + ":i", int)
+        case .real(let double): e.add(name + ":r", "\(double.bitPattern)")
+        case .text(let text): e.add(name + ":t", text)
+        case .blob(let bytes): e.add(name + ":b", Base64URL.encode(Data(bytes)))
+        }
+    }
+    return e.bytes
+}
+
+extension SQLRow {
+    var namedValues: [(name: String, value: SQLValue)] { Array(zip(columns.names, values)) }
+}
+
+// MARK: - Rows written through the commitment
+
+extension LicenseEngine {
+        private func element(_ s: Backend.Session, _ table: String, _ columns: [(name: String, value: SQLValue)]) -> MultisetDigest {
+        let digester = s.changes.digester ?? sealer.makeDigester()
+        s.changes.digester = digester
+        return digester.element(canonicalRow(table: table, columns))
+    }
+
+    private func note(_ s: Backend.Session, tenant: String, table: String, added: MultisetDigest) {
+        let changes = s.changes
+        precondition(changes.tenant == nil || changes.tenant == tenant, "one tenant per write transaction")
+        changes.tenant = tenant
+        guard CommittedTables.all.contains(table) else { return }
+        changes.deltas[table, default: .zero] += added
+    }
+
+    /// Records rows inserted by a statement the engine did not build from a record (the usage fast path).
+    func recordInserted(_ s: Backend.Session, tenant: String, table: String, columns: [(name: String, value: SQLValue)]) {
+        note(s, tenant: tenant, table: table, added: element(s, table, columns))
+    }
+
+    /// Inserts a row and records it.
+    func add<Record: StoredRecord>(_ s: Backend.Session, tenant: String, _ record: Record) throws {
+        try s.insert(record)
+        recordInserted(s, tenant: tenant, table: Record.table, columns: record.columns)
+    }
+
+    /// Deletes the rows `filter` selects (a `WHERE` clause) and records each; answers them.
+    @discardableResult
+    func remove(
+        _ s: Backend.Session, tenant: String, from table: String, where filter: String, _ arguments: [SQLValue]
+    ) throws -> [SQLRow] {
+        let rows = try s.rows("DELETE FROM \(s.dialect.table(table)) WHERE \(filter) RETURNING *", arguments)
+        for row in rows { note(s, tenant: tenant, table: table, added: -element(s, table, row.namedValues)) }
+        return rows
+    }
+
+    /// Writes `record` in place of the row with the same `key` columns, if any, recording both.
+    func replace<Record: StoredRecord>(_ s: Backend.Session, tenant: String, _ record: Record, key: [String]) throws {
+        let columns = record.columns
+        let keyValues = key.map { name in columns.first { $0.name == name }!.value }
+        try remove(s, tenant: tenant, from: Record.table, where: key.map { "\($0) = ?" }.joined(separator: " AND "), keyValues)
+        try add(s, tenant: tenant, record)
+    }
+
+    // MARK: - The head
+
+    /// The head as this transaction has changed it so far (read at the first use).
+    func pendingHead(_ s: Backend.Session, tenant: String) throws -> TenantHeadRecord {
+        note(s, tenant: tenant, table: "tenant_head", added: .zero)
+        if let head = s.changes.head { return head }
+        let head = try loadHead(s, tenant: tenant)
+        s.changes.head = head
+        return head
+    }
+
+    func updateHead(_ s: Backend.Session, tenant: String, _ change: (inout TenantHeadRecord) throws -> Void) throws {
+        var head = try pendingHead(s, tenant: tenant)
+        try change(&head)
+        s.changes.head = head
+    }
+
+    /// Notes that an audit entry was appended: the version moves at the end of the transaction.
+    func noteAudited(_ s: Backend.Session) { s.changes.audited = true }
+
+    /// Writes what the transaction changed into the sealed head: the table digests (or, for a head written before
+    /// commitments existed, the commitment computed from the rows as they now are), the version when an audit entry
+    /// was appended; then tells other processes.
+    func commitChanges(_ s: Backend.Session) throws {
+        let changes = s.changes
+        guard changes.hasChanges, let tenant = changes.tenant else { return }
+        var head = try pendingHead(s, tenant: tenant)
+        if var commitment = head.head.commitment {
+            for (table, delta) in changes.deltas { commitment.tables[table] = commitment.digest(of: table) + delta }
+            head.head.commitment = commitment
+                } else {
+            head.head.commitment = try computeCommitment(s, tenant: tenant)
+        }
+        if changes.audited { head.head.version += 1 }
+        head.head.eventIDs.sort()
+        head.seal = sealer.seal(head.head.sealBytes(tenant: tenant))
+        try s.update(head, key: ["tenant_id"])
+        if changes.audited { try s.notifyChange(tenant: tenant) }
+        changes.head = nil
+        changes.deltas = [:]
+        changes.audited = false
+    }
+
+    /// The commitment of the rows as they are: every committed table's digest and, per owner with a stored package,
+    /// that package as the active and newest one. Used once for a head written before commitments existed.
+    func computeCommitment(_ s: Backend.Session, tenant: String) throws -> StateCommitment {
+        var commitment = StateCommitment()
+        for table in Tables.all where CommittedTables.all.contains(table) {
+            commitment.tables[table] = try digest(s, tenant: tenant, table: table)
+        }
+        try s.forEachRow(
+            "SELECT owner_name, issued_at, raw_package FROM license_owner WHERE tenant_id = ?", [.text(tenant)]
+        ) { row in
+            commitment.owners[try row["owner_name"]] = OwnerCommitment(
+                packageDigest: OwnerCommitment.digest(ofPackage: try row["raw_package"]), highestIssuedAt: try row["issued_at"])
+        }
+        return commitment
+    }
+
+    /// The multiset digest of a table's rows of the tenant, as stored now.
+    func digest(_ s: Backend.Session, tenant: String, table: String) throws -> MultisetDigest {
+        let digester = sealer.makeDigester()
+        var sum = MultisetDigest.zero
+        try s.forEachRow(
+            "SELECT * FROM \(s.dialect.table(table)) WHERE \(Tables.tenantColumn(of: table)) = ?", [.text(tenant)]
+        ) { row in
+            sum += digester.element(canonicalRow(table: table, row.namedValues))
+        }
+        return sum
+    }
+}
