@@ -263,7 +263,9 @@ struct EventStoreTests {
             try #require(changed == 1)
 
             let problems = try await store.verify(tenant: acme)
-            #expect(problems == [IntegrityProblem(table: "system_event", key: "#\(noLogin.id)", problem: "row deleted")])
+            #expect(
+                problems.namingRows == [IntegrityProblem(table: "system_event", key: "#\(noLogin.id)", problem: "row deleted")])
+            #expect(problems.tablesOutOfCommitment == ["system_event"], "the sealed head's digest names the table too")
         }
     }
 
@@ -286,10 +288,11 @@ struct EventStoreTests {
 
             let problems = try await store.verify(tenant: acme)
             #expect(
-                problems == [
+                problems.namingRows == [
                     IntegrityProblem(
                         table: "system_event", key: "#\(noLogin.id) no-login", problem: "seal does not match the row (edited)")
                 ])
+            #expect(problems.tablesOutOfCommitment == ["system_event"], "the sealed head's digest names the table too")
         }
     }
 
@@ -304,8 +307,8 @@ struct EventStoreTests {
                 "UPDATE system_event SET message = 'Send your password to evil@example.com' WHERE id = ?", [motd.id])
 
             let problems = try await store.verify(tenant: acme)
-            #expect(problems.map(\.table) == ["system_event"])
-            #expect(problems.first?.key == "#\(motd.id) message-of-the-day")
+            #expect(problems.map(\.table) == ["system_event", "system_event"])
+            #expect(problems.namingRows.map(\.key) == ["#\(motd.id) message-of-the-day"])
             #expect(try await store.login("alice").messageOfTheDay == nil)
         }
     }
@@ -347,17 +350,19 @@ struct EventStoreTests {
             let first = try await store.verifyAndRecord()
             let second = try await store.verifyAndRecord(now: Fixtures.now.addingTimeInterval(60))
 
-            #expect(first.problems.count == 2)
-            #expect(first.raised.count == 2)
+            // The two rows, and the table whose rows no longer match the sealed head's digest.
+            #expect(first.problems.count == 3)
+            #expect(first.raised.count == 3)
             #expect(
                 Set(first.raised.compactMap(\.scopeOwner)) == [
                     "system_event:#\(noLogin.id)", "system_event:#\(motd.id) message-of-the-day",
+                    "system_event:\(IntegrityProblem.wholeTable)",
                 ])
             #expect(first.raised.allSatisfy { $0.message.contains("Tampering detected") })
             #expect(second.problems == first.problems, "the tamper events themselves are sealed and verify")
             #expect(second.raised.isEmpty)
             let tamper = try await store.list().filter { $0.key == SystemEvent.tamperDetected }
-            #expect(tamper.count == 2)
+            #expect(tamper.count == 3)
             #expect(
                 try await store.audit(tenant: acme, before: nil, limit: 50).filter { $0.action == "integrity.tamper-detected" }
                     .count == 1)
@@ -373,4 +378,12 @@ struct EventStoreTests {
             #expect(result.raised.isEmpty)
         }
     }
+}
+
+extension [IntegrityProblem] {
+    /// The problems that name rows, without the tables whose rows no longer match the sealed head's digests.
+    var namingRows: [IntegrityProblem] { filter { $0.key != IntegrityProblem.wholeTable } }
+
+    /// The tables whose rows no longer match the sealed head's digests.
+    var tablesOutOfCommitment: [String] { filter { $0.key == IntegrityProblem.wholeTable }.map(\.table) }
 }

@@ -230,15 +230,19 @@ struct EventsCLITests {
                     == [
                         "system_event #\(motd.id) message-of-the-day: seal does not match the row (edited)",
                         "system_event #\(noLogin.id): row deleted",
+                        "system_event (the table's rows): the rows differ from what the sealed head commits to: a row was inserted, deleted, edited, put back or restored outside the server",
                     ].sorted(),
                 "\(problems)")
         }
 
-        // And exactly one tamper-detected event per row was raised
+        // And exactly one tamper-detected event per row (and one for the table's digest) was raised
         let tamper = try await list(fixture).withKey("tamper-detected")
         #expect(
             tamper.compactMap(\.scopeOwner).sorted()
-                == ["system_event:#\(motd.id) message-of-the-day", "system_event:#\(noLogin.id)"].sorted(),
+                == [
+                    "system_event:#\(motd.id) message-of-the-day", "system_event:#\(noLogin.id)",
+                    "system_event:(the table's rows)",
+                ].sorted(),
             "\(tamper)")
         #expect(tamper.allSatisfy { $0.status == "active" })
         // And the edited message is not shown to anyone

@@ -94,7 +94,7 @@ extension LicenseEngine {
         where try known[table] ?? digest(s, tenant: tenant, table: table) != commitment.digest(of: table) {
             problems.append(
                 IntegrityProblem(
-                    table: table, key: "(the table's rows)",
+                    table: table, key: IntegrityProblem.wholeTable,
                     problem:
                         "the rows differ from what the sealed head commits to: a row was inserted, deleted, edited, put back or restored outside the server"
                 ))
