@@ -164,13 +164,16 @@ struct EventsCLITests {
     func finishTimePasses() async throws {
         let fixture = try await Self.withUsers()
         defer { fixture.remove() }
-        let finish = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 2).rounded(.up))
+        // Long enough that the add and the first check (two processes) finish well before it, even on a loaded machine.
+        let finish = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 10).rounded(.up))
         let added = try await fixture.licensing(
-            "events", "add", "--key", "no-login", "--message", "Two seconds", "--finish", ISO8601.string(finish), "--json"
+            "events", "add", "--key", "no-login", "--message", "Ten seconds", "--finish", ISO8601.string(finish), "--json"
         ).requireSuccess().json(EventJSON.self)
-        #expect(try await loginCheck(fixture, "alice").exitCode == 1)
+        let blocked = try await loginCheck(fixture, "alice")
+        try #require(Date() < finish, "the first check ran before the finish time")
+        #expect(blocked.exitCode == 1)
 
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(max(0, finish.timeIntervalSinceNow) + 1))
 
         #expect(try await loginCheck(fixture, "alice").decision.allowed, "no longer blocking once its time has passed")
         let event = try #require(try await list(fixture).events.first { $0.id == added.id })
