@@ -206,6 +206,15 @@ enum PostgresSchema {
                 PRIMARY KEY (tenant_id, month, service, subject)
             );
             """
-        )
+        ),
+        (
+            // A long job's event may end `failed`. The column's CHECK has PostgreSQL's default name.
+            "v4-event-status-failed",
+            """
+            ALTER TABLE system_event DROP CONSTRAINT system_event_status_check;
+            ALTER TABLE system_event ADD CONSTRAINT system_event_status_check
+                CHECK (status IN ('active', 'finished', 'cancelled', 'failed'))
+            """
+        ),
     ]
 }

@@ -295,6 +295,33 @@ struct EventsCLITests {
     }
 }
 
+extension EventsCLITests {
+    @Test("a user import whose file has a bad line or a taken user name exits 2 naming it, and imports nothing")
+    func importRefusals() async throws {
+        let fixture = try await Self.withUsers()
+        defer { fixture.remove() }
+        let before = try await fixture.licensing("user", "list", "--json").requireSuccess().stdout
+
+        // A bad third line
+        let bad = fixture.path("bad.csv")
+        try Data("userName,canLogIn\nnina,true\noda,maybe\n".utf8).write(to: URL(fileURLWithPath: bad))
+        let refused = try await fixture.licensing("user", "import", "--csv", bad)
+        #expect(refused.exitCode == 2, "\(refused)")
+        #expect(refused.stderr.contains("invalid CSV line 3: canLogIn must be true or false"), "\(refused)")
+
+        // alice exists already
+        let taken = fixture.path("taken.csv")
+        try Data("userName\nnina\nalice\n".utf8).write(to: URL(fileURLWithPath: taken))
+        let duplicate = try await fixture.licensing("user", "import", "--csv", taken)
+        #expect(duplicate.exitCode == 2, "\(duplicate)")
+        #expect(duplicate.stderr.contains("user 'alice' already exists"), "\(duplicate)")
+
+        // Nothing was imported and no import event raised
+        #expect(try await fixture.licensing("user", "list", "--json").requireSuccess().stdout == before)
+        #expect(try await list(fixture).withKey("user-import").isEmpty)
+    }
+}
+
 /// Set once by one task, read by another.
 final class EndFlag: @unchecked Sendable {
     private let lock = NSLock()
