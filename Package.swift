@@ -53,6 +53,7 @@ let package = Package(
             name: "LicenseStoreSQLite",
             dependencies: [
                 "LicenseCore", "LicenseStore", "LicenseStoreEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -11,7 +11,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "licensing",
     "version": "1.0.0",
-    "description": "License server REST API. Every route under `/api/v1/tenants` needs `Authorization: Bearer lic_…`; tenant routes need a token of that tenant (another tenant's token gets 404). Roles: `admin` may do everything in its tenant, `checker` only checks and usage counts, `reader` only reads; `operator` tokens manage tenants. Errors always have the shape `{\"error\": {\"code\", \"message\"}}`. Dates are ISO 8601 strings in UTC. Request bodies are at most 1 MiB (license packages 8 MiB); unknown JSON fields are ignored."
+    "description": "License server REST API. Every route under `/api/v1/tenants` needs `Authorization: Bearer lic_…`; tenant routes need a token of that tenant (another tenant's token gets 404). Roles: `admin` may do everything in its tenant, `checker` only checks and usage counts, `reader` only reads; `operator` tokens manage tenants. Errors always have the shape `{\"error\": {\"code\", \"message\"}}`. Dates are ISO 8601 strings in UTC. Request bodies are at most 1 MiB (license packages and user imports 8 MiB); unknown JSON fields are ignored."
   },
   "security": [
     {
@@ -761,6 +761,72 @@ enum OpenAPIDocument {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/User"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "422": {
+            "$ref": "#/components/responses/Unprocessable"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          },
+          "503": {
+            "$ref": "#/components/responses/DatabaseUnavailable"
+          }
+        }
+      }
+    },
+    "/api/v1/tenants/{tenant}/users/import": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/tenant"
+        }
+      ],
+      "post": {
+        "operationId": "importUsers",
+        "summary": "Import users from CSV, a long job with a user-import event (admin)",
+        "description": "The whole file is checked first: 422 `invalid-input` naming the first bad line, 409 `duplicate` naming a user name taken already, and nothing is written. Then a `user-import` event (scope `database`) is raised with progress 0 of N, the users are added 500 at a time (each batch one transaction that also records the event's progress: poll `GET …/events` or see the Status tab) and the event is finished; the answer comes at the end. Should a batch fail, the import stops: the users of earlier batches stay, the event's status is `failed` with the reason as its message, and the answer is the status of what stopped it (409 for a user name taken meanwhile, 503 for the database) with how far it came in the message. 409 `event-conflict` while another import's event is active. Body at most 8 MiB.",
+        "tags": [
+          "users"
+        ],
+        "requestBody": {
+          "required": true,
+          "description": "RFC 4180 CSV in UTF-8: a header line naming the columns, then a user per line. Columns: `userName` (required), `type` (employee, resource, external, anonymous or system; default employee), `canLogIn` (true or false; default false), `displayName`, `email`; an empty field keeps the default. No user name twice.",
+          "content": {
+            "text/csv": {
+              "schema": {
+                "$ref": "#/components/schemas/UserCSV"
+              },
+              "example": "userName,type,canLogIn,displayName\nastrid,employee,true,Astrid Nordmann\nbirk,external,false,\n"
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Every user added; the event finished",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UserImport"
                 }
               }
             }
@@ -2168,7 +2234,7 @@ enum OpenAPIDocument {
         }
       },
       "ContentTooLarge": {
-        "description": "The body is larger than the limit (1 MiB; 8 MiB for license packages).",
+        "description": "The body is larger than the limit (1 MiB; 8 MiB for license packages and user imports).",
         "content": {
           "application/json": {
             "schema": {
@@ -2916,10 +2982,12 @@ enum OpenAPIDocument {
           },
           "status": {
             "type": "string",
+            "description": "Only an `active` event has an effect. `failed`: a long job (`user-import`) that stopped before its end; the message says why and how far it came.",
             "enum": [
               "active",
               "finished",
-              "cancelled"
+              "cancelled",
+              "failed"
             ]
           },
           "message": {
@@ -3695,6 +3763,27 @@ enum OpenAPIDocument {
             "items": {
               "$ref": "#/components/schemas/ModuleKeyText"
             }
+          }
+        }
+      },
+      "UserCSV": {
+        "type": "string",
+        "description": "CSV text: `userName,type,canLogIn,displayName,email` (any order, only `userName` required) on the first line, a user per line after it."
+      },
+      "UserImport": {
+        "type": "object",
+        "required": [
+          "imported",
+          "event"
+        ],
+        "properties": {
+          "imported": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Users added: every one of the file."
+          },
+          "event": {
+            "$ref": "#/components/schemas/SystemEvent"
           }
         }
       },

@@ -1,34 +1,45 @@
 import Foundation
 import LicenseCore
 
-/// A user to create.
-public struct NewUser: Sendable, Equatable {
-    public var userName: String
-    public var displayName: String?
-    public var email: String?
-    public var type: UserType
-    public var canLogIn: Bool
-    public var isAdministrator: Bool
-    /// A bcrypt hash; only administrators have one.
-    public var passwordHash: String?
+/// What an import of users did (`LicenseStoring.importUsers`).
+public struct UserImport: Sendable, Equatable, Codable {
+    /// How many users were added: every one of the input.
+    public var imported: Int
+    /// The import's `user-import` event, finished with progress `imported` of `imported`.
+    public var event: SystemEvent
 
-    public init(
-        userName: String, displayName: String? = nil, email: String? = nil, type: UserType = .employee,
-        canLogIn: Bool = false, isAdministrator: Bool = false, passwordHash: String? = nil
-    ) {
-        self.userName = userName
-        self.displayName = displayName
-        self.email = email
-        self.type = type
-        self.canLogIn = canLogIn
-        self.isAdministrator = isAdministrator
-        self.passwordHash = passwordHash
+    public init(imported: Int, event: SystemEvent) {
+        self.imported = imported
+        self.event = event
+    }
+}
+
+/// An import of users that stopped part way: the batches added before the one that failed stay, and the import's
+/// event is marked failed with the reason (`message`).
+///
+/// `cause` is what stopped it (a user name taken meanwhile, the database gone, …); callers answer as they would answer
+/// the cause on its own (its HTTP status, its exit code), with this error's message.
+public struct UserImportFailed: Error, CustomStringConvertible {
+    /// How many users were added (and stay).
+    public var imported: Int
+    /// How many the input had.
+    public var total: Int
+    /// The import's event as marked failed; nil when it could not be marked (it stays active with its progress).
+    public var event: SystemEvent?
+    public var cause: any Error
+    /// How far the import came, why it stopped and that the users added stay: the failed event's message.
+    public var message: String
+
+    public init(imported: Int, total: Int, event: SystemEvent?, cause: any Error, message: String) {
+        self.imported = imported
+        self.total = total
+        self.event = event
+        self.cause = cause
+        self.message = message
     }
 
-    public func validate() throws(LicenseInputError) {
-        try Validate.identifier(userName, field: "userName")
-        try Validate.text(displayName, field: "displayName", limit: 200)
-        try Validate.text(email, field: "email", limit: 254)
+    public var description: String {
+        event == nil ? message + " (its user-import event could not be marked failed)" : message
     }
 }
 
@@ -60,6 +71,23 @@ public protocol LicenseStoring: Sendable {
     func addUsers(tenant: String, _ users: [NewUser], actor: String, now: Date) async throws -> [User]
     func updateUser(tenant: String, userName: String, changes: UserChanges, actor: String, now: Date) async throws -> User
     func deleteUser(tenant: String, userName: String, actor: String, now: Date) async throws
+    /// Adds many users as a long job (DESIGN §9) that shows on the Status tab as a `user-import` event.
+    ///
+    /// The whole input is checked first (`UserImportRule.validate`; a taken user name too) and a bad row is refused,
+    /// named, with nothing written. Then the event is raised with progress 0 of N, the users are added `batchSize` at a
+    /// time, each batch one transaction that also records the event's progress, and the event is finished. A batch
+    /// that fails stops the import with `UserImportFailed`: the batches before it stay, the event is marked failed with
+    /// the reason. An import is refused (`event-conflict`) while another one's event is active; finishing that event
+    /// by hand stops the import at its next batch.
+    ///
+    /// - Parameters:
+    ///   - source: where the users come from (a file name), for the event's message; nil names nothing.
+    ///   - now: read once per transaction, as the job takes a while.
+    ///   - progress: told the number of users added after each batch; the next batch starts when it returns.
+    func importUsers(
+        tenant: String, _ users: [NewUser], source: String?, actor: String, now: @escaping @Sendable () -> Date,
+        batchSize: Int, progress: (@Sendable (Int) async -> Void)?
+    ) async throws -> UserImport
 
     // MARK: Assignments
     func assign(tenant: String, userName: String, module: ModuleKey, actor: String, now: Date) async throws -> [Assignment]

@@ -225,6 +225,9 @@ public final class PostgresBackend: DatabaseBackend {
                     outcome.resolve(.success(try await body()))
                 } catch let error as PSQLError {
                     switch error.code {
+                    case .server where Self.isUnavailability(error):
+                        outcome.resolve(
+                            .failure(StoreUnavailable("the database is unavailable (it is shutting down or restarting)")))
                     case .server, .queryCancelled, .tooManyParameters, .invalidCommandTag:
                         outcome.resolve(.failure(error))
                     default:
@@ -244,6 +247,14 @@ public final class PostgresBackend: DatabaseBackend {
                 work.cancel()
             }
         }
+    }
+
+    /// A server error that says the database is going away rather than that the statement was wrong: SQLSTATE class 57
+    /// (operator intervention: shutdown, crash, cannot connect now) or 08 (connection exception). A query running when
+    /// PostgreSQL is stopped gets 57P01.
+    static func isUnavailability(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("57") || state.hasPrefix("08")
     }
 
     // MARK: - Migrations

@@ -208,6 +208,13 @@ enum PostgresSchema {
             """
         ),
         (
+            // A long job's event may end `failed`. The column's CHECK has PostgreSQL's default name.
+            "v4-event-status-failed",
+            """
+            ALTER TABLE system_event DROP CONSTRAINT system_event_status_check;
+            ALTER TABLE system_event ADD CONSTRAINT system_event_status_check
+                CHECK (status IN ('active', 'finished', 'cancelled', 'failed'))
+            """
             // The state the sealed head commits to (DESIGN §6a); NULL in a head written before, until its next write.
             "v5-head-commitment",
             "ALTER TABLE tenant_head ADD COLUMN commitment TEXT"

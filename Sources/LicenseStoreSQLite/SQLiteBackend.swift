@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LicenseCore
 import LicenseStore
 import LicenseStoreEngine
@@ -57,17 +58,32 @@ public struct SQLiteSession: StoreSession {
         let statement = try db.cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
         let columns = SQLColumns(statement.columnNames)
-        let count = columns.names.count
-        while let row = try cursor.next() {
+        let count = Int32(columns.names.count)
+        // GRDB steps the statement; each row's values are read straight from SQLite while the statement stands on it.
+        let handle = statement.sqliteStatement
+        while try cursor.next() != nil {
             var values: [SQLValue] = []
-            values.reserveCapacity(count)
+            values.reserveCapacity(Int(count))
             for index in 0..<count {
-                switch (row[index] as DatabaseValue).storage {
-                case .null: values.append(.null)
-                case .int64(let value): values.append(.integer(value))
-                case .double(let value): values.append(.real(value))
-                case .string(let value): values.append(.text(value))
-                case .blob(let value): values.append(.blob([UInt8](value)))
+                switch sqlite3_column_type(handle, index) {
+                case SQLITE_INTEGER:
+                    values.append(.integer(sqlite3_column_int64(handle, index)))
+                case SQLITE_FLOAT:
+                    values.append(.real(sqlite3_column_double(handle, index)))
+                case SQLITE_TEXT:
+                    let length = Int(sqlite3_column_bytes(handle, index))
+                    let text = sqlite3_column_text(handle, index).map {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                    }
+                    values.append(.text(text ?? ""))
+                case SQLITE_BLOB:
+                    let length = Int(sqlite3_column_bytes(handle, index))
+                    let bytes = sqlite3_column_blob(handle, index).map {
+                        [UInt8](UnsafeRawBufferPointer(start: $0, count: length))
+                    }
+                    values.append(.blob(bytes ?? []))
+                default:
+                    values.append(.null)
                 }
             }
             try body(SQLRow(columns: columns, values: values))

@@ -219,6 +219,41 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4-event-status-failed") { db in
+            // A long job's event may end `failed`. SQLite cannot change a CHECK constraint, so the table is rebuilt as
+            // its documentation describes: the new table, every row copied as it is (the seals cover the values, not
+            // the storage), the old table dropped, the new one renamed, its index made again. Nothing refers to it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE system_event_v4 (
+                        tenant_id TEXT NOT NULL REFERENCES tenant(id),
+                        id INTEGER NOT NULL,
+                        key TEXT NOT NULL,
+                        scope TEXT NOT NULL CHECK (scope IN ('system', 'database', 'group', 'user')),
+                        scope_owner TEXT NOT NULL DEFAULT '',
+                        status TEXT NOT NULL CHECK (status IN ('active', 'finished', 'cancelled', 'failed')),
+                        message TEXT NOT NULL,
+                        activated_at INTEGER NOT NULL,
+                        activated_by TEXT NOT NULL,
+                        expected_finish INTEGER,
+                        finished_at INTEGER,
+                        system_wide INTEGER NOT NULL CHECK (system_wide IN (0, 1)),
+                        progress_done INTEGER,
+                        progress_total INTEGER,
+                        seal TEXT NOT NULL,
+                        PRIMARY KEY (tenant_id, id)
+                    );
+                    INSERT INTO system_event_v4 (
+                        tenant_id, id, key, scope, scope_owner, status, message, activated_at, activated_by, expected_finish,
+                        finished_at, system_wide, progress_done, progress_total, seal)
+                    SELECT tenant_id, id, key, scope, scope_owner, status, message, activated_at, activated_by, expected_finish,
+                        finished_at, system_wide, progress_done, progress_total, seal
+                    FROM system_event;
+                    DROP TABLE system_event;
+                    ALTER TABLE system_event_v4 RENAME TO system_event;
+                    CREATE UNIQUE INDEX system_event_one_active ON system_event(tenant_id, key, scope, scope_owner)
+                        WHERE status = 'active';
+                    """)
         migrator.registerMigration("v5-head-commitment") { db in
             // The state the sealed head commits to (DESIGN §6a); NULL in a head written before, until its next write.
             try db.execute(sql: "ALTER TABLE tenant_head ADD COLUMN commitment TEXT")

@@ -48,28 +48,35 @@ func guarded(_ body: () async throws -> Void) async throws {
         try await body()
     } catch let error as ExitCode {
         throw error
-    } catch let error as LicenseInputError {
-        Output.error(error.description)
-        throw ExitCode(2)
-    } catch let error as LicenseRefusal {
-        Output.error(error.message)
-        throw ExitCode(error.code == .integrity ? 3 : 1)
-    } catch let error as CLIError {
-        Output.error(error.description)
-        switch error {
-        case .input: throw ExitCode(2)
-        case .refused: throw ExitCode(1)
-        case .integrity: throw ExitCode(3)
-        }
-    } catch let error as StoreUnavailable {
-        Output.error("database unavailable: \(error.message)")
-        throw ExitCode(4)
-    } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
-        Output.error("file not found: \((error.userInfo[NSFilePathErrorKey] as? String) ?? "?")")
-        throw ExitCode(2)
     } catch {
-        Output.error("\(error)")
-        throw ExitCode(2)
+        let (message, exitCode) = report(error)
+        Output.error(message)
+        throw ExitCode(exitCode)
+    }
+}
+
+/// What the CLI says about an error, and its exit code: 1 refused, 2 invalid input, 3 integrity, 4 database unavailable.
+func report(_ error: any Error) -> (message: String, exitCode: Int32) {
+    switch error {
+    case let error as LicenseInputError:
+        return (error.description, 2)
+    case let error as LicenseRefusal:
+        return (error.message, error.code == .integrity ? 3 : 1)
+    case let error as CLIError:
+        switch error {
+        case .input: return (error.description, 2)
+        case .refused: return (error.description, 1)
+        case .integrity: return (error.description, 3)
+        }
+    case let error as StoreUnavailable:
+        return ("database unavailable: \(error.message)", 4)
+    case let error as UserImportFailed:
+        // How far the import came and why it stopped, with the exit code of why.
+        return (error.description, report(error.cause).exitCode)
+    case let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile:
+        return ("file not found: \((error.userInfo[NSFilePathErrorKey] as? String) ?? "?")", 2)
+    default:
+        return ("\(error)", 2)
     }
 }
 

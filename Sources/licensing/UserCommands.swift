@@ -95,47 +95,37 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import users from CSV: a header line with userName and optionally type, canLogIn, displayName, email.")
+            abstract: "Import users from CSV: a header line with userName and optionally type, canLogIn, displayName, email.",
+            discussion: """
+                The whole file is checked first: a bad line is named and nothing is imported. The users are then added \
+                500 at a time, and the import shows on the Status tab (and in `events list`) as a user-import event \
+                with its progress, finished at the end. Should a batch fail (a user name taken meanwhile, the \
+                database gone), the users added before it stay and the event is marked failed with the reason.
+                """)
         @OptionGroup var store: StoreOptions
         @Option(help: "The CSV file.") var csv: String
 
         func run() async throws {
             try await guarded {
-                let data = try readInputFile(csv, what: "CSV file", limit: 64 << 20)
-                let users = try CSVUsers.parse(data)
+                let users = try UserCSV.parse(try readInputFile(csv, what: "CSV file", limit: 64 << 20))
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
-                let progress = ProgressBar(total: users.count)
-                // The import shows on the Status tab as a user-import event with its progress.
-                let event = try await sqlite.addEvent(
-                    tenant: tenant,
-                    EventDraft(
-                        key: EventRule.userImport, scope: .database,
-                        message: "Importing \(users.count) users from \(URL(fileURLWithPath: csv).lastPathComponent)",
-                        progressDone: 0, progressTotal: users.count),
-                    actor: store.actor, now: Date())
-                var imported = 0
+                let bar = ProgressBar(total: users.count)
+                let result: UserImport
                 do {
-                    for chunk in stride(from: 0, to: users.count, by: 500).map({ Array(users[$0..<min($0 + 500, users.count)]) })
-                    {
-                        imported += try await sqlite.addUsers(tenant: tenant, chunk, actor: store.actor, now: Date()).count
-                        _ = try await sqlite.updateEvent(
-                            tenant: tenant, id: event.id, changes: EventChanges(progressDone: imported), actor: store.actor,
-                            now: Date())
-                        progress.update(imported)
-                    }
+                    result = try await sqlite.importUsers(
+                        tenant: tenant, users, source: URL(fileURLWithPath: csv).lastPathComponent, actor: store.actor,
+                        now: { Date() }, batchSize: 500, progress: { bar.update($0) })
                 } catch {
-                    _ = try? await sqlite.updateEvent(
-                        tenant: tenant, id: event.id,
-                        changes: EventChanges(message: "Import stopped after \(imported) of \(users.count) users: \(error)"),
-                        actor: store.actor,
-                        now: Date())
-                    _ = try? await sqlite.finishEvent(tenant: tenant, id: event.id, actor: store.actor, now: Date())
+                    bar.finish()
                     throw error
                 }
-                _ = try await sqlite.finishEvent(tenant: tenant, id: event.id, actor: store.actor, now: Date())
-                progress.finish()
-                if store.json { Output.json(["imported": imported]) } else { Output.line("imported \(imported) users") }
+                bar.finish()
+                if store.json {
+                    Output.json(result)
+                } else {
+                    Output.line("imported \(result.imported) users (event #\(result.event.id))")
+                }
             }
         }
     }
@@ -148,7 +138,7 @@ enum SQLiteLicenseStoreDescribe {
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
-final class ProgressBar {
+final class ProgressBar: Sendable {
     let total: Int
     let isTerminal = isatty(STDERR_FILENO) == 1
 
@@ -164,98 +154,5 @@ final class ProgressBar {
 
     func finish() {
         if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}
-
-/// The users of an import file: RFC 4180 CSV with a header line.
-enum CSVUsers {
-    static func parse(_ data: Data) throws -> [NewUser] {
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError.input("the CSV file is not UTF-8 text") }
-        let rows = try records(text)
-        guard let header = rows.first else { throw CLIError.input("the CSV file is empty") }
-        let columns = header.map { $0.trimmingCharacters(in: .whitespaces) }
-        let known = ["userName", "type", "canLogIn", "displayName", "email"]
-        if let unknown = columns.first(where: { !known.contains($0) }) {
-            throw CLIError.input("unknown CSV column '\(unknown.prefix(40))'; known: \(known.joined(separator: ", "))")
-        }
-        guard let nameIndex = columns.firstIndex(of: "userName") else {
-            throw CLIError.input("the CSV header has no userName column")
-        }
-        var users: [NewUser] = []
-        for (number, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            let line = number + 2
-            guard row.count == columns.count else {
-                throw CLIError.input("CSV line \(line): \(row.count) fields, the header has \(columns.count)")
-            }
-            func value(_ column: String) -> String? {
-                columns.firstIndex(of: column).map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 }
-            }
-            var user = NewUser(userName: row[nameIndex])
-            if let type = value("type") {
-                guard let parsed = UserType(rawValue: type) else {
-                    throw CLIError.input("CSV line \(line): unknown user type '\(type.prefix(20))'")
-                }
-                user.type = parsed
-            }
-            if let flag = value("canLogIn") {
-                guard let parsed = Bool(flag.lowercased()) else {
-                    throw CLIError.input("CSV line \(line): canLogIn must be true or false")
-                }
-                user.canLogIn = parsed
-            }
-            user.displayName = value("displayName")
-            user.email = value("email")
-            do { try user.validate() } catch { throw CLIError.input("CSV line \(line): \(error.description)") }
-            users.append(user)
-        }
-        return users
-    }
-
-    static func records(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = text.makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" {
-                            field.append("\"")
-                        } else {
-                            quoted = false
-                            pending = next
-                        }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where field.isEmpty: quoted = true
-            case ",":
-                row.append(field)
-                field = ""
-            case "\n", "\r\n":
-                row.append(field)
-                rows.append(row)
-                row = []
-                field = ""
-            case "\r": break
-            default: field.append(c)
-            }
-        }
-        if quoted { throw CLIError.input("the CSV file ends inside a quoted field") }
-        if !field.isEmpty || !row.isEmpty {
-            row.append(field)
-            rows.append(row)
-        }
-        return rows
     }
 }

@@ -23,6 +23,7 @@ struct RouteTests {
         .post("licenses/activate", .newerPackage(counts: ["user": 20]), 200, keys: ["canBeActivated", "modules"]),
         .get("users", keys: ["users"]),
         .post("users", .json(#"{"userName": "dag", "canLogIn": true, "type": "external"}"#), 201, keys: ["userName", "modules"]),
+        .post("users/import", .raw("userName,type,canLogIn\ndag,external,true\neva,,\n"), 201, keys: ["imported", "event"]),
         .get("users/ada", keys: ["userName", "modules", "canLogIn"]),
         .patch("users/bjorn", .json(#"{"retired": true}"#), 200, keys: ["userName", "retired"]),
         .delete("users/bjorn", 204),
@@ -72,6 +73,7 @@ struct RouteTests {
         .post("users/ada/login-check", .json("{client: web}"), 400, code: "malformed"),
         .post("satellites", .json(#"{"name": "x"} trailing"#), 400, code: "malformed"),
         .post("licenses/preview", .raw("not a package"), 400, code: "malformed-package"),
+        .post("users/import", .raw(""), 400, code: "malformed"),
         .post("licenses/activate", .raw("a.b.c"), 400),
         // 404: unknown user, module, owner, satellite, tenant, route
         .get("licenses/superoffice/nope", 404),
@@ -94,6 +96,7 @@ struct RouteTests {
         .get("no-such-route", 404),
         // 409: rule refusals
         .post("users", .json(#"{"userName": "ada"}"#), 409, code: "duplicate"),
+        .post("users/import", .raw("userName\ndag\nada\n"), 409, code: "duplicate"),
         .put("users/cecilie/licenses/superoffice/windows", 409, code: "no-free-seat"),
         .put("users/bjorn/licenses/superoffice/windows", 409, code: "prerequisite-missing"),
         .put("users/bjorn/licenses/superoffice/chat-cal", 409, code: "hidden-module"),
@@ -120,6 +123,9 @@ struct RouteTests {
             "users", .json(#"{"userName": "eve", "isAdministrator": true, "password": "\#(String(repeating: "æ", count: 37))"}"#),
             422, code: "invalid-input"),
         .post("users", .json(#"[]"#), 422, code: "invalid-input"),
+        .post("users/import", .raw("userName,phone\ndag,1\n"), 422, code: "invalid-input"),
+        .post("users/import", .raw("userName\n"), 422, code: "invalid-input"),
+        .post("users/import", .raw(#"{"users": [{"userName": "dag"}]}"#), 422, code: "invalid-input"),
         .patch("users/ada", .json(#"{"retired": "yes"}"#), 422, code: "invalid-input"),
         .post("users/ada/login-check", .json(#"{"client": "mac"}"#), 422, code: "invalid-input"),
         .post("users/ada/login-check", .json("{}"), 422, code: "invalid-input"),

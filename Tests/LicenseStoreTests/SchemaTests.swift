@@ -25,3 +25,26 @@ struct SchemaTests {
         }
     }
 }
+
+@Suite("The schema of each backend: what the event table accepts")
+struct EventStatusSchemaTests {
+    @Test("an event's status may be active, finished, cancelled or failed, and nothing else", arguments: StoreBackend.allCases)
+    func statusCheck(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
+            try await temporary.createTenant()
+            let raw = try await RawDatabase(temporary)
+            func insert(_ id: Int, _ status: String) async throws -> Int {
+                try await raw.execute(
+                    """
+                    INSERT INTO system_event (tenant_id, id, key, scope, scope_owner, status, message, activated_at, activated_by,
+                        system_wide, seal)
+                    VALUES (?, ?, 'k', 'system', '', ?, 'm', 0, 'test', 1, 'x')
+                    """, [Fixtures.tenantID, id, status])
+            }
+            for (id, status) in SystemEvent.Status.allCases.map(\.rawValue).enumerated() {
+                #expect(try await insert(100 + id, status) == 1, "\(status)")
+            }
+            await #expect(throws: (any Error).self) { try await insert(200, "paused") }
+        }
+    }
+}

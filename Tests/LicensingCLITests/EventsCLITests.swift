@@ -164,13 +164,16 @@ struct EventsCLITests {
     func finishTimePasses() async throws {
         let fixture = try await Self.withUsers()
         defer { fixture.remove() }
-        let finish = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 2).rounded(.up))
+        // Long enough that the add and the first check (two processes) finish well before it, even on a loaded machine.
+        let finish = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 10).rounded(.up))
         let added = try await fixture.licensing(
-            "events", "add", "--key", "no-login", "--message", "Two seconds", "--finish", ISO8601.string(finish), "--json"
+            "events", "add", "--key", "no-login", "--message", "Ten seconds", "--finish", ISO8601.string(finish), "--json"
         ).requireSuccess().json(EventJSON.self)
-        #expect(try await loginCheck(fixture, "alice").exitCode == 1)
+        let blocked = try await loginCheck(fixture, "alice")
+        try #require(Date() < finish, "the first check ran before the finish time")
+        #expect(blocked.exitCode == 1)
 
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(max(0, finish.timeIntervalSinceNow) + 1))
 
         #expect(try await loginCheck(fixture, "alice").decision.allowed, "no longer blocking once its time has passed")
         let event = try #require(try await list(fixture).events.first { $0.id == added.id })
@@ -293,6 +296,33 @@ struct EventsCLITests {
         #expect(last.progressDone == size)
         #expect(last.finishedAt != nil)
         #expect(last.message.contains("\(size)"))
+    }
+}
+
+extension EventsCLITests {
+    @Test("a user import whose file has a bad line or a taken user name exits 2 naming it, and imports nothing")
+    func importRefusals() async throws {
+        let fixture = try await Self.withUsers()
+        defer { fixture.remove() }
+        let before = try await fixture.licensing("user", "list", "--json").requireSuccess().stdout
+
+        // A bad third line
+        let bad = fixture.path("bad.csv")
+        try Data("userName,canLogIn\nnina,true\noda,maybe\n".utf8).write(to: URL(fileURLWithPath: bad))
+        let refused = try await fixture.licensing("user", "import", "--csv", bad)
+        #expect(refused.exitCode == 2, "\(refused)")
+        #expect(refused.stderr.contains("invalid CSV line 3: canLogIn must be true or false"), "\(refused)")
+
+        // alice exists already
+        let taken = fixture.path("taken.csv")
+        try Data("userName\nnina\nalice\n".utf8).write(to: URL(fileURLWithPath: taken))
+        let duplicate = try await fixture.licensing("user", "import", "--csv", taken)
+        #expect(duplicate.exitCode == 2, "\(duplicate)")
+        #expect(duplicate.stderr.contains("user 'alice' already exists"), "\(duplicate)")
+
+        // Nothing was imported and no import event raised
+        #expect(try await fixture.licensing("user", "list", "--json").requireSuccess().stdout == before)
+        #expect(try await list(fixture).withKey("user-import").isEmpty)
     }
 }
 

@@ -3,7 +3,10 @@ import Foundation
 /// A system event (DESIGN §9): maintenance windows, "no login", message of the day, and what the system raises.
 public struct SystemEvent: Sendable, Equatable, Codable {
     public enum Scope: String, Codable, Sendable, CaseIterable { case system, database, group, user }
-    public enum Status: String, Codable, Sendable, CaseIterable { case active, finished, cancelled }
+    /// `active` until it ends: `finished` (by hand, at its expected finish, or a long job that completed),
+    /// `cancelled`, or `failed` (a long job that stopped before its end; the message says why, see
+    /// `EventRule.fail`). Only an active event has any effect.
+    public enum Status: String, Codable, Sendable, CaseIterable { case active, finished, cancelled, failed }
 
     public static let noLogin = "no-login"
     public static let messageOfTheDay = "message-of-the-day"

@@ -11,6 +11,10 @@ struct UsersController {
     let snapshots: SnapshotCache
     let checks: CheckMetrics
 
+    /// Users per transaction of an import: the write lock is held for one batch at a time, so checks of other writers
+    /// wait at most that long.
+    static let importBatchSize = 500
+
     struct NewUserBody: Decodable {
         var userName: String
         var type: UserType?
@@ -104,6 +108,25 @@ struct UsersController {
             snapshots.invalidate(tenant)
             return try JSONResponse.make(
                 UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()), status: .created)
+        }
+        // A long job: the users in batches, its progress on a user-import event (GET …/events, the Status tab).
+        group.post("users/import") { request, context in
+            try context.require(.write)
+            let tenant = try context.tenant()
+            let body = try await request.body.collect(upTo: ServerLimits.importLimit)
+            guard body.readableBytes > 0 else { throw APIError.badRequest("the request body is empty; expected CSV") }
+            let users = try UserCSV.parse(Data(body.readableBytesView))
+            do {
+                let result = try await store.importUsers(
+                    tenant: tenant, users, source: nil, actor: context.actor, now: { Date() }, batchSize: Self.importBatchSize,
+                    progress: nil)
+                snapshots.invalidate(tenant)
+                return try JSONResponse.make(result, status: .created)
+            } catch {
+                // A failed import keeps the batches before the one that failed.
+                snapshots.invalidate(tenant)
+                throw error
+            }
         }
         group.get("users/:user") { _, context in
             try context.require(.read)

@@ -62,6 +62,10 @@ public struct APIError: HTTPResponseError, Sendable {
             }
         case let refusal as LicenseRefusal:
             return APIError(.conflict, code: refusal.code.rawValue, refusal.message)
+        case let error as UserImportFailed:
+            // The status of what stopped the import, with how far it came (those users stay) and why.
+            guard let cause = from(error.cause) else { return nil }
+            return APIError(cause.status, code: cause.code, error.description)
         case let error as StoreUnavailable:
             return APIError(.serviceUnavailable, code: "database-unavailable", "the database is unavailable: \(error.message)")
         case let error as HTTPError:
@@ -91,12 +95,14 @@ public struct APIError: HTTPResponseError, Sendable {
 
 /// Turns every error into the API's JSON shape; unexpected ones are logged and answered with a generic 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch {
             if let mapped = APIError.from(error) { throw mapped }
-            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            context.logger.error(
+                "unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             throw APIError(.internalServerError, code: "internal", "an unexpected error occurred; it has been logged")
         }
     }

@@ -21,6 +21,8 @@ public enum ServerLimits {
     public static let bodyLimit = 1 << 20
     /// The largest license package body.
     public static let packageLimit = 8 << 20
+    /// The largest user import (CSV) body: some 100,000 users with names and e-mail addresses.
+    public static let importLimit = 8 << 20
 }
 
 /// What a route needs from the token's role.

@@ -11,39 +11,7 @@ extension LicenseEngine {
         }
         return try await write(tenant: tenant, timeout: longTimeout) { s in
             _ = try self.requireIntactTenant(s, tenant)
-            let table = s.dialect.userTable
-            for chunk in stride(from: 0, to: names.count, by: 500) {
-                let slice = names[chunk..<min(chunk + 500, names.count)]
-                if let taken = try s.scalars(
-                    String.self,
-                    "SELECT user_name FROM \(table) WHERE tenant_id = ? AND user_name IN ("
-                        + slice.map { _ in "?" }.joined(separator: ", ") + ") ORDER BY user_name",
-                    [.text(tenant)] + slice.map { .text($0) }
-                ).first {
-                    throw LicenseInputError.duplicate("user '\(taken)'")
-                }
-            }
-            var nextID =
-                (try s.scalar(Int64.self, "SELECT MAX(id) AS m FROM \(table) WHERE tenant_id = ?", [.text(tenant)]) ?? 0) + 1
-            var created: [User] = []
-            for draft in users {
-                let user = User(
-                    id: nextID, userName: draft.userName, displayName: draft.displayName, email: draft.email,
-                    type: draft.type, canLogIn: draft.canLogIn, isAdministrator: draft.isAdministrator)
-                nextID += 1
-                try self.add(
-                    s, tenant: tenant,
-                    UserRecord(
-                        tenantID: tenant, user: user, passwordHash: draft.passwordHash, lastLoginAt: nil,
-                        createdAt: now.wholeSeconds, seal: self.sealer.seal(user.sealBytes(tenant: tenant))))
-                created.append(user)
-            }
-            let target = created.count == 1 ? created[0].userName : "\(created.count) users"
-            try self.appendAudit(
-                s, tenant: tenant, actor: actor, action: "user.add", target: target, before: nil,
-                after: created.prefix(20).map { "\($0.userName) (\($0.type.rawValue), canLogIn \($0.canLogIn))" }
-                    .joined(separator: ", "), now: now)
-            return created
+            return try self.insertUsers(s, tenant: tenant, users, actor: actor, now: now)
         }
     }
 
@@ -78,6 +46,53 @@ extension LicenseEngine {
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "user.delete", target: userName, before: AuditText.user(record.user),
                 after: "deleted with \(removed) assignments", now: now)
+        }
+    }
+
+    /// Inserts `users` with the next free ids and one audit entry (`note`, when given, added to its target); a user
+    /// name the tenant has already is refused. The caller holds the tenant's write lock and has validated the users.
+    @discardableResult
+    func insertUsers(
+        _ s: Backend.Session, tenant: String, _ users: [NewUser], actor: String, now: Date, note: String? = nil
+    ) throws -> [User] {
+        try requireFreeUserNames(s, tenant: tenant, users.map(\.userName))
+        let table = s.dialect.userTable
+        var nextID = (try s.scalar(Int64.self, "SELECT MAX(id) AS m FROM \(table) WHERE tenant_id = ?", [.text(tenant)]) ?? 0) + 1
+        var created: [User] = []
+        created.reserveCapacity(users.count)
+        for draft in users {
+            let user = User(
+                id: nextID, userName: draft.userName, displayName: draft.displayName, email: draft.email, type: draft.type,
+                canLogIn: draft.canLogIn, isAdministrator: draft.isAdministrator)
+            nextID += 1
+            try add(
+                s, tenant: tenant,
+                UserRecord(
+                    tenantID: tenant, user: user, passwordHash: draft.passwordHash, lastLoginAt: nil, createdAt: now.wholeSeconds,
+                    seal: sealer.seal(user.sealBytes(tenant: tenant))))
+            created.append(user)
+        }
+        let target = (created.count == 1 ? created[0].userName : "\(created.count) users") + (note.map { " (\($0))" } ?? "")
+        try appendAudit(
+            s, tenant: tenant, actor: actor, action: "user.add", target: target, before: nil,
+            after: created.prefix(20).map { "\($0.userName) (\($0.type.rawValue), canLogIn \($0.canLogIn))" }
+                .joined(separator: ", "), now: now)
+        return created
+    }
+
+    /// Refuses a user name of `names` that the tenant has already (the first found, in sorted order).
+    func requireFreeUserNames(_ s: Backend.Session, tenant: String, _ names: [String]) throws {
+        let table = s.dialect.userTable
+        for chunk in stride(from: 0, to: names.count, by: 500) {
+            let slice = names[chunk..<min(chunk + 500, names.count)]
+            if let taken = try s.scalars(
+                String.self,
+                "SELECT user_name FROM \(table) WHERE tenant_id = ? AND user_name IN ("
+                    + slice.map { _ in "?" }.joined(separator: ", ") + ") ORDER BY user_name",
+                [.text(tenant)] + slice.map { .text($0) }
+            ).first {
+                throw LicenseInputError.duplicate("user '\(taken)'")
+            }
         }
     }
 }

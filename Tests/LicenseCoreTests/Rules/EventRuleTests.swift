@@ -31,11 +31,15 @@ struct EventRuleTests {
             testDescription: "a finished no-login blocks nobody",
             event: Fixtures.event(SystemEvent.noLogin, status: .finished), blocked: []),
         LoginCase(
+            testDescription: "a failed no-login blocks nobody",
+            event: Fixtures.event(SystemEvent.noLogin, status: .failed), blocked: []),
+        LoginCase(
             testDescription: "a no-login past its expected finish blocks nobody",
             event: Fixtures.event(SystemEvent.noLogin, expectedFinish: Fixtures.now), blocked: []),
         LoginCase(
             testDescription: "a no-login with a finish still ahead blocks",
-            event: Fixtures.event(SystemEvent.noLogin, expectedFinish: Fixtures.now.addingTimeInterval(1)), blocked: ["alice", "bob"]),
+            event: Fixtures.event(SystemEvent.noLogin, expectedFinish: Fixtures.now.addingTimeInterval(1)),
+            blocked: ["alice", "bob"]),
         LoginCase(
             testDescription: "other administrator events do not block logins",
             event: Fixtures.event("no-freetext"), blocked: []),
@@ -135,7 +139,8 @@ struct EventRuleTests {
             draft: EventDraft(key: SystemEvent.noLogin, scope: .user, scopeOwner: "alice", message: "m"), conflicts: false),
         ConflictCase(
             testDescription: "the same key in another scope is allowed",
-            existing: Fixtures.event(SystemEvent.noLogin), draft: EventDraft(key: SystemEvent.noLogin, scope: .database, message: "m"),
+            existing: Fixtures.event(SystemEvent.noLogin),
+            draft: EventDraft(key: SystemEvent.noLogin, scope: .database, message: "m"),
             conflicts: false),
         ConflictCase(
             testDescription: "another key in the same scope is allowed",
@@ -143,11 +148,13 @@ struct EventRuleTests {
             conflicts: false),
         ConflictCase(
             testDescription: "the same key after the first was finished is allowed",
-            existing: Fixtures.event(SystemEvent.noLogin, status: .finished), draft: EventDraft(key: SystemEvent.noLogin, message: "m"),
+            existing: Fixtures.event(SystemEvent.noLogin, status: .finished),
+            draft: EventDraft(key: SystemEvent.noLogin, message: "m"),
             conflicts: false),
         ConflictCase(
             testDescription: "the same key after the first was cancelled is allowed",
-            existing: Fixtures.event(SystemEvent.noLogin, status: .cancelled), draft: EventDraft(key: SystemEvent.noLogin, message: "m"),
+            existing: Fixtures.event(SystemEvent.noLogin, status: .cancelled),
+            draft: EventDraft(key: SystemEvent.noLogin, message: "m"),
             conflicts: false),
         ConflictCase(
             testDescription: "the same key after the first's expected finish has passed is allowed",
@@ -164,7 +171,9 @@ struct EventRuleTests {
             #expect(refusal.code == .eventConflict)
             #expect(refusal.message.contains("#\(example.existing.id)"))
         } else {
-            #expect(throws: Never.self) { try EventRule.checkNoConflict(example.draft, active: [example.existing], now: Fixtures.now) }
+            #expect(throws: Never.self) {
+                try EventRule.checkNoConflict(example.draft, active: [example.existing], now: Fixtures.now)
+            }
         }
     }
 
@@ -208,11 +217,14 @@ struct EventRuleTests {
 
     // MARK: - license-expiring
 
-    static func owner(_ name: String, warning: Date?, expires: Date? = Fixtures.days(30), issuedAt: Date = Fixtures.issuedAt) throws
+    static func owner(
+        _ name: String, warning: Date?, expires: Date? = Fixtures.days(30), issuedAt: Date = Fixtures.issuedAt
+    ) throws
         -> OwnerLicense
     {
         try Fixtures.ownerLicense(
-            spec: Fixtures.sampleSpec(owner: name, issuedAt: issuedAt, dates: OwnerDates(expiresAt: expires, adminWarningAt: warning)))
+            spec: Fixtures.sampleSpec(
+                owner: name, issuedAt: issuedAt, dates: OwnerDates(expiresAt: expires, adminWarningAt: warning)))
     }
 
     @Test("license-expiring is drafted once the admin-warning date has passed, and only once per owner")
@@ -259,7 +271,8 @@ struct EventRuleTests {
         let oldDraft = try #require(EventRule.expiringDrafts(owners: [old.name: old], events: [], now: Fixtures.now).first)
         let raised = Fixtures.event(EventRule.licenseExpiring, scope: .database, scopeOwner: oldDraft.scopeOwner)
 
-        let renewed = try Self.owner(Fixtures.superOffice, warning: Fixtures.days(-1), issuedAt: Fixtures.date("2026-03-01T00:00:00Z"))
+        let renewed = try Self.owner(
+            Fixtures.superOffice, warning: Fixtures.days(-1), issuedAt: Fixtures.date("2026-03-01T00:00:00Z"))
         let drafts = EventRule.expiringDrafts(owners: [renewed.name: renewed], events: [raised], now: Fixtures.now)
 
         #expect(drafts.count == 1)
@@ -316,7 +329,8 @@ struct EventRuleTests {
             id: 1, key: EventRule.userImport, message: "Importing", activatedAt: Fixtures.now, activatedBy: "cli",
             expectedFinish: Fixtures.days(1), progressDone: 0, progressTotal: 10)
 
-        let edited = try EventRule.apply(EventChanges(message: "Still importing", expectedFinish: .some(nil), progressDone: 7), to: event)
+        let edited = try EventRule.apply(
+            EventChanges(message: "Still importing", expectedFinish: .some(nil), progressDone: 7), to: event)
         #expect(edited.message == "Still importing")
         #expect(edited.expectedFinish == nil)
         #expect(edited.progressDone == 7)

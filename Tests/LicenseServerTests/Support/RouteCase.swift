@@ -120,6 +120,7 @@ struct TenantRoute: Sendable, CustomTestStringConvertible {
         .init(request: .get("audit"), permission: .read),
         .init(request: .get("users"), permission: .read),
         .init(request: .post("users", .json(#"{"userName": "dag"}"#), 201), permission: .write),
+        .init(request: .post("users/import", .raw("userName,canLogIn\ndag,true\n"), 201), permission: .write),
         .init(request: .get("users/ada"), permission: .read),
         .init(request: .patch("users/ada", .json(#"{"displayName": "Countess"}"#), 200), permission: .write),
         .init(request: .delete("users/bjorn", 204), permission: .write),

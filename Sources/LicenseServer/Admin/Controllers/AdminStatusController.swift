@@ -180,6 +180,7 @@ enum EventLabels {
         case .active: event.isActive(at: now) ? "Active" : "Ended"
         case .finished: "Finished"
         case .cancelled: "Cancelled"
+        case .failed: "Failed"
         }
     }
 }
@@ -271,7 +272,8 @@ struct StatusView {
             let status = EventLabels.status(event, now: now)
             let finished = AdminFormat.compactDateTime(event.finishedAt ?? event.expectedFinish)
             let full = AdminFormat.humanize(event.message, label: moduleLabel)
-            let message = full.count > 60 ? String(full.prefix(58)) + "…" : full
+            // A failed job's message is its reason: shown whole.
+            let message = full.count > 60 && event.status != .failed ? String(full.prefix(58)) + "…" : full
             let actor = AdminFormat.actor(event.activatedBy)
             return Row(
                 id: event.id, href: "/admin/status?event=\(event.id)", label: EventLabels.label(event.key),

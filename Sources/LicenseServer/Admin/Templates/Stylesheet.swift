@@ -192,7 +192,7 @@ extension AdminAssets {
           border: 1px solid transparent; white-space: nowrap; vertical-align: 1px;
         }
         .badge.fence-nearing { background: var(--warn-soft); color: var(--warn); border-color: var(--warn-line); }
-        .badge.fence-reached { background: var(--danger-soft); color: var(--danger-ink); border-color: var(--danger); }
+        .badge.fence-reached, .badge.status-failed { background: var(--danger-soft); color: var(--danger-ink); border-color: var(--danger); }
         .badge.ok, .badge.status-active { background: var(--ok-soft); color: var(--ok); border-color: #9fd3ae; }
         .badge.info { background: var(--accent-soft); color: #0b3d73; border-color: #a9c8ea; }
         .badge.plain, .badge.status-finished, .badge.status-ended, .badge.status-cancelled { background: #eef0f4; color: #3d4555; border-color: #c9ced8; }
