@@ -215,6 +215,8 @@ enum PostgresSchema {
             ALTER TABLE system_event ADD CONSTRAINT system_event_status_check
                 CHECK (status IN ('active', 'finished', 'cancelled', 'failed'))
             """
+        ),
+        (
             // The state the sealed head commits to (DESIGN §6a); NULL in a head written before, until its next write.
             "v5-head-commitment",
             "ALTER TABLE tenant_head ADD COLUMN commitment TEXT"

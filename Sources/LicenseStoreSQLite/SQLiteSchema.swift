@@ -254,6 +254,7 @@ enum SQLiteSchema {
                     CREATE UNIQUE INDEX system_event_one_active ON system_event(tenant_id, key, scope, scope_owner)
                         WHERE status = 'active';
                     """)
+        }
         migrator.registerMigration("v5-head-commitment") { db in
             // The state the sealed head commits to (DESIGN §6a); NULL in a head written before, until its next write.
             try db.execute(sql: "ALTER TABLE tenant_head ADD COLUMN commitment TEXT")
