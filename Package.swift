@@ -124,7 +124,7 @@ let package = Package(
             name: "LicenseTestSupport",
             dependencies: [
                 "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
-                "LicenseStoreLive",
+                "LicenseStoreLive", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
