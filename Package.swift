@@ -125,6 +125,7 @@ let package = Package(
             dependencies: [
                 "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
                 "LicenseStoreLive", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

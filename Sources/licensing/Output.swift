@@ -59,6 +59,9 @@ func guarded(_ body: () async throws -> Void) async throws {
     } catch let error as StoreUnavailable {
         Output.error("database unavailable: \(error.message)")
         throw ExitCode(4)
+    } catch let error as StoreBusy {
+        Output.error("database busy: \(error.message); try again")
+        throw ExitCode(4)
     } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
         Output.error("file not found: \((error.userInfo[NSFilePathErrorKey] as? String) ?? "?")")
         throw ExitCode(2)

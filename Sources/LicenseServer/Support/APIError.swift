@@ -64,6 +64,8 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.conflict, code: refusal.code.rawValue, refusal.message)
         case let error as StoreUnavailable:
             return APIError(.serviceUnavailable, code: "database-unavailable", "the database is unavailable: \(error.message)")
+        case let error as StoreBusy:
+            return APIError(.serviceUnavailable, code: "database-busy", "the database is busy: \(error.message); try again")
         case let error as HTTPError:
             let code: String
             switch error.status {
@@ -91,12 +93,14 @@ public struct APIError: HTTPResponseError, Sendable {
 
 /// Turns every error into the API's JSON shape; unexpected ones are logged and answered with a generic 500.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         do {
             return try await next(request, context)
         } catch {
             if let mapped = APIError.from(error) { throw mapped }
-            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            context.logger.error(
+                "unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             throw APIError(.internalServerError, code: "internal", "an unexpected error occurred; it has been logged")
         }
     }

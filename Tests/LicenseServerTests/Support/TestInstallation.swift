@@ -10,14 +10,18 @@ final class TestInstallation: Sendable {
     let directory: URL
     let store: any LicenseStoring
 
-    private init() throws {
+    /// The SQLite database file.
+    var databasePath: String { directory.appendingPathComponent("licensing.sqlite").path }
+
+    private init(requestTimeout: Duration) throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("licensing-server-test-\(UUID().uuidString)", isDirectory: true)
-        store = try SQLiteLicenseStore(dataDirectory: directory, environment: [:])
+        store = try SQLiteLicenseStore(dataDirectory: directory, environment: [:], requestTimeout: requestTimeout)
     }
 
-    static func with<T>(_ body: (TestInstallation) async throws -> T) async throws -> T {
-        let installation = try TestInstallation()
+    /// `requestTimeout`: how long a write waits for another process's write lock before failing as busy.
+    static func with<T>(requestTimeout: Duration = .seconds(5), _ body: (TestInstallation) async throws -> T) async throws -> T {
+        let installation = try TestInstallation(requestTimeout: requestTimeout)
         defer { try? FileManager.default.removeItem(at: installation.directory) }
         return try await body(installation)
     }
@@ -63,7 +67,8 @@ final class TestInstallation: Sendable {
         let beta = StandardTenant.otherID
         try await store.createTenant(
             Fixtures.tenant(id: beta, companyName: "Beta AS", serialNumber: "4711-0002"), actor: Fixtures.actor)
-        _ = try await store.addUsers(tenant: beta, [NewUser(userName: "ada", canLogIn: true)], actor: Fixtures.actor, now: Fixtures.now)
+        _ = try await store.addUsers(
+            tenant: beta, [NewUser(userName: "ada", canLogIn: true)], actor: Fixtures.actor, now: Fixtures.now)
 
         return StandardTenant(
             admin: try await makeToken(tenant: acme, role: .admin, name: "acme admin"),
