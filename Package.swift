@@ -128,7 +128,8 @@ let package = Package(
             name: "LicenseTestSupport",
             dependencies: [
                 "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
-                "LicenseStoreLive",
+                "LicenseStoreLive", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -114,7 +114,7 @@ func buildRouter(
     SatellitesController(store: store, snapshots: snapshots).register(on: tenant)
     EventsController(store: store, snapshots: snapshots).register(on: tenant)
     UsageController(store: store, snapshots: snapshots).register(on: tenant)
-    registerAdminUI(on: router, store: store, snapshots: snapshots)
+    registerAdminUI(on: router, store: store, snapshots: snapshots, registry: registry)
     return router
 }
 

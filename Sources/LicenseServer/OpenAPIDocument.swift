@@ -2264,7 +2264,7 @@ enum OpenAPIDocument {
         }
       },
       "DatabaseUnavailable": {
-        "description": "The database did not answer within the request timeout, or the connection to it broke (code database-unavailable). Nothing was changed unless the database had committed it; retrying is safe.",
+        "description": "The database did not answer within the request timeout, or the connection to it broke (code database-unavailable), or another process held the SQLite database's write lock for longer than the request timeout (code database-busy). Nothing was changed unless the database had committed it; retrying is safe.",
         "content": {
           "application/json": {
             "schema": {

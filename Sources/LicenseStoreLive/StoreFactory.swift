@@ -11,7 +11,8 @@ import ServiceLifecycle
 public enum StoreFactory {
     /// Opens the store at `location`. The installation key comes from `LICENSING_INSTALLATION_KEY`, else from
     /// `dataDirectory`, where it is created on first use only when `create` (every PostgreSQL node must share one key).
-    /// An SQLite location must already hold data unless `create`.
+    /// An SQLite location must already hold data unless `create`. A request waits at most `requestTimeout` for the
+    /// database (SQLite: for another process's write lock) before failing with `StoreUnavailable` or `StoreBusy`.
     public static func open(
         _ location: StoreLocation, dataDirectory: URL, create: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment, requestTimeout: Duration = .seconds(5),
@@ -23,7 +24,7 @@ public enum StoreFactory {
             else {
                 throw LicenseInputError.invalid(field: "location", reason: "no licensing data in \(directory.path)")
             }
-            return try SQLiteLicenseStore(dataDirectory: directory, environment: environment)
+            return try SQLiteLicenseStore(dataDirectory: directory, environment: environment, requestTimeout: requestTimeout)
         case .postgres(let url):
             let sealer = try InstallationKey.load(dataDirectory: dataDirectory, environment: environment, create: create)
             return try await PostgresLicenseStore.connect(

@@ -8,21 +8,31 @@ import LicenseStoreEngine
 /// The embedded backend: one SQLite file in WAL mode, shared safely by the server and CLI processes.
 ///
 /// Every write runs in one IMMEDIATE transaction, so concurrent writers (threads or processes) queue on SQLite's
-/// write lock and each sees what the one before committed.
+/// write lock and each sees what the one before committed. A write waits for the lock at most `requestTimeout` from
+/// the moment it was asked for (time queued behind this process's other writes included), then fails with
+/// `StoreBusy` having changed nothing.
 public final class SQLiteBackend: DatabaseBackend {
     let pool: DatabasePool
     public let path: String
+    public let requestTimeout: Duration
 
-    public init(path: String) throws {
+    public init(path: String, requestTimeout: Duration = .seconds(5)) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(60)
+        configuration.busyMode = .timeout(requestTimeout / .milliseconds(1) / 1_000)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
-        try SQLiteSchema.migrator.migrate(pool)
+        self.requestTimeout = requestTimeout
+        let busy = Self.busyError(requestTimeout)
+        pool = try Self.mappingBusy(busy) { try DatabasePool(path: path, configuration: configuration) }
+        // Migrating takes the write lock even when there is nothing to do: look first, so opening the database (for
+        // a read, say) does not wait for another process's write.
+        try Self.mappingBusy(busy) { [pool] in
+            guard try !pool.read(SQLiteSchema.migrator.hasCompletedMigrations) else { return }
+            try SQLiteSchema.migrator.migrate(pool)
+        }
     }
 
     public var changeFeed: AsyncStream<StoreChange>? { nil }
@@ -32,18 +42,58 @@ public final class SQLiteBackend: DatabaseBackend {
     public func write<T: Sendable>(
         tenant: String?, timeout: Duration?, _ body: @escaping @Sendable (SQLiteSession) throws -> T
     ) async throws -> T {
-        try await pool.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(SQLiteSession(db: db))
-                return .commit
+        let requested = ContinuousClock.now
+        let requestTimeout = requestTimeout
+        return try await Self.mappingBusy(Self.busyError(requestTimeout)) { [pool] in
+            try await pool.writeWithoutTransaction { db in
+                // Time spent queued behind this process's other writes counts: the lock is waited for only what is
+                // left of the timeout (the connection's busy timeout is the whole of it otherwise).
+                let queued = ContinuousClock.now - requested
+                let isShortened = queued > .milliseconds(10)
+                if isShortened {
+                    let left = max(0, Int((requestTimeout - queued) / .milliseconds(1)))
+                    try db.execute(sql: "PRAGMA busy_timeout = \(left)")
+                }
+                defer {
+                    if isShortened {
+                        try? db.execute(sql: "PRAGMA busy_timeout = \(Int(requestTimeout / .milliseconds(1)))")
+                    }
+                }
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(SQLiteSession(db: db))
+                    return .commit
+                }
+                return result!
             }
-            return result!
         }
     }
 
     public func read<T: Sendable>(timeout: Duration?, _ body: @escaping @Sendable (SQLiteSession) throws -> T) async throws -> T {
-        try await pool.read { db in try body(SQLiteSession(db: db)) }
+        try await Self.mappingBusy(Self.busyError(requestTimeout)) { [pool] in
+            try await pool.read { db in try body(SQLiteSession(db: db)) }
+        }
+    }
+
+    static func busyError(_ timeout: Duration) -> StoreBusy {
+        StoreBusy("another process has held the database's write lock for more than \(timeout.components.seconds) s")
+    }
+
+    /// SQLite's "database is locked" becomes `StoreBusy`: the API answers 503 `database-busy`, the CLI exits 4.
+    static func mappingBusy<T>(_ busy: StoreBusy, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw busy
+        }
+    }
+
+    static func mappingBusy<T>(_ busy: StoreBusy, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw busy
+        }
     }
 }
 
@@ -134,14 +184,20 @@ public struct SQLiteSession: StoreSession {
 
 extension LicenseEngine where Backend == SQLiteBackend {
     /// Opens (creating if needed) `<dataDirectory>/licensing.sqlite` with the installation key of that directory.
-    public convenience init(dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    ///
+    /// A write waits at most `requestTimeout` for another process's write lock, then fails with `StoreBusy`.
+    public convenience init(
+        dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+        requestTimeout: Duration = .seconds(5)
+    ) throws {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let sealer = try InstallationKey.load(dataDirectory: dataDirectory, environment: environment)
-        try self.init(path: dataDirectory.appendingPathComponent("licensing.sqlite").path, sealer: sealer)
+        try self.init(
+            path: dataDirectory.appendingPathComponent("licensing.sqlite").path, sealer: sealer, requestTimeout: requestTimeout)
     }
 
-    public convenience init(path: String, sealer: Sealer) throws {
-        self.init(backend: try SQLiteBackend(path: path), sealer: sealer)
+    public convenience init(path: String, sealer: Sealer, requestTimeout: Duration = .seconds(5)) throws {
+        self.init(backend: try SQLiteBackend(path: path, requestTimeout: requestTimeout), sealer: sealer)
     }
 
     /// The database file.

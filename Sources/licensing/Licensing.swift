@@ -11,7 +11,8 @@ struct Licensing: AsyncParsableCommand {
         abstract: "A license server for modular software: issue, activate, assign and check licenses.",
         discussion: """
             Exit codes: 0 success or granted; 1 refused or denied by a rule; 2 invalid input (malformed, unsigned or \
-            foreign package, unknown user or module); 3 integrity failure; 4 the database is unavailable.
+            foreign package, unknown user or module); 3 integrity failure; 4 the database is unavailable or busy \
+            (another process held its write lock for longer than 5 s).
             """,
         version: "licensing \(Licensing.version) (commit \(BuildInfo.commit))",
         subcommands: [

@@ -70,6 +70,8 @@ func report(_ error: any Error) -> (message: String, exitCode: Int32) {
         }
     case let error as StoreUnavailable:
         return ("database unavailable: \(error.message)", 4)
+    case let error as StoreBusy:
+        return ("database busy: \(error.message); try again", 4)
     case let error as UserImportFailed:
         // How far the import came and why it stopped, with the exit code of why.
         return (error.description, report(error.cause).exitCode)

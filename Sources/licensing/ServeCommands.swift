@@ -20,7 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
     var data: String = ProcessInfo.processInfo.environment["LICENSING_DATA"] ?? "./licensing-data"
     @Option(help: "The root public key new tenants trust by default (ROOT.pub.jwk).") var trustRoot: String?
     @Option(help: "A PostgreSQL URL (env LICENSING_DATABASE); SQLite in --data without.") var database: String?
-    @Option(help: "Seconds a request waits for PostgreSQL before answering 503.") var requestTimeout = 5
+    @Option(
+        help:
+            "Seconds a request waits for the database (PostgreSQL, or another process's SQLite write lock) before answering 503.")
+    var requestTimeout = 5
 
     func run() async throws {
         try await guarded {

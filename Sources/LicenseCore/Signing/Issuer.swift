@@ -48,45 +48,21 @@ public struct PackageSpec: Codable, Sendable {
         try JSONInput.decode(PackageSpec.self, from: data, what: "the package spec", limit: 8 << 20)
     }
 
-    /// Checks names, counts and the references between modules (prerequisites and plan sets).
-    public func validate() throws(LicenseInputError) {
-        try Validate.ownerName(owner)
-        try Validate.identifier(companyName, field: "companyName", limit: 200)
-        try Validate.identifier(serialNumber, field: "serialNumber", limit: 64)
-        try Validate.text(description, field: "description")
-        try Validate.text(licenseURL, field: "licenseURL")
-        guard modules.count <= 20_000 else { throw .invalid(field: "modules", reason: "more than 20000 modules") }
-        var byName: [String: ModuleLicense] = [:]
-        for module in modules {
-            try module.validate()
-            guard byName.updateValue(module, forKey: module.name) == nil else {
-                throw .invalid(field: "modules", reason: "module '\(module.name)' appears twice")
-            }
-        }
-        for module in modules {
-            if let prerequisite = module.prerequisite, byName[prerequisite] == nil {
-                throw .invalid(
-                    field: "modules[\(module.name)].prerequisite", reason: "no module '\(prerequisite)' in this package")
-            }
-            for implied in module.planModules {
-                guard let target = byName[implied] else {
-                    throw .invalid(
-                        field: "modules[\(module.name)].extraInfo",
-                        reason: "the plan grants '\(implied)', which is not in this package")
-                }
-                guard target.type == .user, !target.isPlan else {
-                    throw .invalid(
-                        field: "modules[\(module.name)].extraInfo",
-                        reason: "a plan may only grant user modules that are not plans ('\(implied)')")
-                }
-            }
-        }
-        if let issuedAt, let expiresAt, expiresAt <= issuedAt {
-            throw .invalid(field: "expiresAt", reason: "must be after issuedAt")
-        }
-        if let expiresAt, let graceUntil, graceUntil < expiresAt {
-            throw .invalid(field: "graceUntil", reason: "must not be before expiresAt")
-        }
+    /// Checks the package this spec makes at `now` with the rule the verifier applies too (`PackageRule`): names,
+    /// counts, the references between modules (prerequisites and plan sets) and the dates.
+    public func validate(now: Date) throws(LicenseInputError) {
+        try PackageRule.validate(header(issuedAt: (issuedAt ?? now).wholeSeconds), modules: modules, now: now)
+    }
+
+    /// The header of the package this spec makes when issued at `issuedAt`: no certificate or signature yet.
+    public func header(issuedAt: Date) -> PackageHeader {
+        PackageHeader(
+            owner: owner.uppercased(), description: description, licenseURL: licenseURL, deploymentType: deploymentType,
+            productType: productType, extraFlags: extraFlags ?? 0, extraInfo: extraInfo, companyName: companyName,
+            serialNumber: serialNumber, issuedAt: issuedAt, expiresAt: expiresAt?.wholeSeconds,
+            graceUntil: graceUntil?.wholeSeconds, maintenanceUntil: maintenanceUntil?.wholeSeconds,
+            adminWarningAt: adminWarningAt?.wholeSeconds, nextCheckAt: nextCheckAt?.wholeSeconds,
+            ownerCertificate: "", ownerSignature: "")
     }
 }
 
@@ -117,35 +93,43 @@ public enum Issuer {
     }
 
     /// Signs every module row, the owner set and the whole package; returns the compact JWS to ship.
+    ///
+    /// Refuses what `PackageRule` refuses at `now`, before anything is signed.
     public static func issue(spec: PackageSpec, ownerKey: SigningKeyJWK, now: Date) throws -> String {
-        try spec.validate()
+        let issuedAt = (spec.issuedAt ?? now).wholeSeconds
+        var header = spec.header(issuedAt: issuedAt)
+        try PackageRule.validate(header, modules: spec.modules, now: now)
         let key = try ownerKey.privateKey()
         guard let certificate = ownerKey.certificate else {
             throw LicenseInputError.invalid(field: "owner-key", reason: "the owner key file carries no certificate from the root")
         }
-        guard ownerKey.kid?.uppercased() == spec.owner.uppercased() else {
+        guard ownerKey.kid?.uppercased() == header.owner else {
             throw LicenseInputError.invalid(
                 field: "owner", reason: "the spec's owner '\(spec.owner)' does not match the owner key '\(ownerKey.kid ?? "?")'")
         }
-        let owner = spec.owner.uppercased()
-        let issuedAt = (spec.issuedAt ?? now).wholeSeconds
-        var modules: [SignedModule] = []
-        for module in spec.modules {
+        header.ownerCertificate = certificate
+        return try signWithoutValidation(header: header, modules: spec.modules, key: key)
+    }
+
+    /// Signs the rows, the owner set and the package exactly as given, without `PackageRule`.
+    ///
+    /// `issue` validates and then calls this; it is public so tests can make validly signed packages the rule must
+    /// refuse (a verifier cannot rely on every issuer having checked).
+    public static func signWithoutValidation(
+        header: PackageHeader, modules: [ModuleLicense], key: Curve25519.Signing.PrivateKey
+    ) throws -> String {
+        var header = header
+        var signed: [SignedModule] = []
+        for module in modules {
             let bytes = module.canonicalBytes(
-                companyName: spec.companyName, serialNumber: spec.serialNumber, owner: owner, issuedAt: issuedAt)
-            modules.append(SignedModule(module: module, signature: Base64URL.encode(try key.signature(for: bytes))))
+                companyName: header.companyName, serialNumber: header.serialNumber, owner: header.owner,
+                issuedAt: header.issuedAt)
+            signed.append(SignedModule(module: module, signature: Base64URL.encode(try key.signature(for: bytes))))
         }
-        var header = PackageHeader(
-            owner: owner, description: spec.description, licenseURL: spec.licenseURL,
-            deploymentType: spec.deploymentType, productType: spec.productType, extraFlags: spec.extraFlags ?? 0,
-            extraInfo: spec.extraInfo, companyName: spec.companyName, serialNumber: spec.serialNumber,
-            issuedAt: issuedAt, expiresAt: spec.expiresAt?.wholeSeconds, graceUntil: spec.graceUntil?.wholeSeconds,
-            maintenanceUntil: spec.maintenanceUntil?.wholeSeconds, adminWarningAt: spec.adminWarningAt?.wholeSeconds,
-            nextCheckAt: spec.nextCheckAt?.wholeSeconds, ownerCertificate: certificate, ownerSignature: "")
-        let setBytes = header.canonicalBytes(moduleSignatures: modules.map { ($0.module.name, $0.signature) })
+        let setBytes = header.canonicalBytes(moduleSignatures: signed.map { ($0.module.name, $0.signature) })
         header.ownerSignature = Base64URL.encode(try key.signature(for: setBytes))
-        let payload = PackagePayload(typ: "license-package", version: 1, header: header, modules: modules)
-        return try JWS.sign(payload: JSONInput.encoder.encode(payload), typ: "license+jws", kid: owner, key: key)
+        let payload = PackagePayload(typ: "license-package", version: 1, header: header, modules: signed)
+        return try JWS.sign(payload: JSONInput.encoder.encode(payload), typ: "license+jws", kid: header.owner, key: key)
     }
 }
 

@@ -30,13 +30,29 @@ public enum JSONInput {
     ) throws(LicenseInputError) -> T {
         guard !data.isEmpty else { throw .malformedPackage("\(what) is empty") }
         guard data.count <= limit else { throw .malformedPackage("\(what) is larger than \(limit >> 10) KiB") }
-        try checkDepth(data, what: what)
+        _ = try members(data, what: what)
         do {
             return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw .malformedPackage("\(what): \(describe(error))")
         } catch {
             throw .malformedPackage("\(what) is not valid JSON")
+        }
+    }
+
+    /// Reads `data` strictly (`StrictJSON`) before a decoder sees it: the JSON grammar, nesting up to `maxDepth`, no
+    /// member name twice in an object. Returns the top-level object's member names.
+    public static func members(_ data: Data, what: String) throws(LicenseInputError) -> [String] {
+        do throws(StrictJSON.Problem) {
+            return try StrictJSON.scan(data, maxDepth: maxDepth)
+        } catch {
+            switch error {
+            case .notJSON(let offset): throw .malformedPackage("\(what): not valid JSON (at byte \(offset))")
+            case .tooDeep(let limit): throw .malformedPackage("\(what) is nested deeper than \(limit) levels")
+            case .duplicateMember(let name, let path):
+                throw .malformedPackage(
+                    "duplicate member '\(name.prefix(64))' \(path.isEmpty ? "" : "at \(path.prefix(120)) ")in \(what)")
+            }
         }
     }
 

@@ -37,9 +37,20 @@ public enum JWS {
         guard parts.count == 3 else {
             throw .malformedPackage("\(what) is not a compact JWS (expected three base64url parts separated by '.')")
         }
-        guard let headerData = Base64URL.decode(parts[0]),
-            let header = try? JSONDecoder().decode(Header.self, from: headerData)
-        else { throw .malformedPackage("\(what): the JWS header is not base64url JSON") }
+        guard let headerData = Base64URL.decode(parts[0]) else {
+            throw .malformedPackage("\(what): the JWS header is not base64url JSON")
+        }
+        let members = try JSONInput.members(headerData, what: "the JWS header of \(what)")
+        guard let header = try? JSONDecoder().decode(Header.self, from: headerData) else {
+            throw .malformedPackage("\(what): the JWS header is not base64url JSON")
+        }
+        // RFC 7515 §4.1.11: a recipient must refuse a `crit` it does not understand, and this one understands no
+        // extension. RFC 7797's `b64` is only meaningful with `crit`; refused too, so no reader can take the payload
+        // for unencoded bytes.
+        for member in ["crit", "b64"] where members.contains(member) {
+            throw .malformedPackage(
+                "\(what): the JWS header has '\(member)', an extension this verifier does not understand (RFC 7515 §4.1.11)")
+        }
         guard header.alg == "EdDSA" else {
             throw .badSignature("\(what): unsupported algorithm '\(header.alg.prefix(20))', expected EdDSA")
         }
@@ -80,6 +91,7 @@ public struct OwnerCertificate: Codable, Sendable, Equatable {
         guard parsed.isSigned(by: root) else {
             throw .untrustedCertificate("the owner certificate is not signed by the trusted root key")
         }
+        _ = try JSONInput.members(parsed.payload, what: "the owner certificate's payload")
         guard let certificate = try? JSONDecoder().decode(OwnerCertificate.self, from: parsed.payload),
             certificate.typ == "owner-certificate"
         else { throw .untrustedCertificate("the owner certificate's payload is not an owner certificate") }

@@ -57,8 +57,9 @@ public struct OwnerRowCheck: Sendable, Equatable {
 public enum PackageVerifier {
     public static let sizeLimit = 8 << 20
 
-    /// Verifies a package file for a tenant (DESIGN §6): JWS, certificate chain to the tenant's root, owner set,
-    /// every row, and the binding to the tenant's company and serial number.
+    /// Verifies a package file for a tenant (DESIGN §6): a strict JWS (no `crit`, no member twice), certificate chain
+    /// to the tenant's root, what `PackageRule` requires of its content at `now`, owner set, every row, and the binding
+    /// to the tenant's company and serial number.
     public static func verify(_ data: Data, for tenant: Tenant, now: Date) throws(LicenseInputError) -> VerifiedPackage {
         guard !data.isEmpty else { throw .malformedPackage("the package file is empty") }
         guard data.count <= sizeLimit else { throw .malformedPackage("the package file is larger than \(sizeLimit >> 20) MiB") }
@@ -80,8 +81,8 @@ public enum PackageVerifier {
         guard jws.isSigned(by: ownerKey) else {
             throw .badSignature("the package signature does not match the owner key of \(certificate.sub)")
         }
-        try Validate.ownerName(payload.header.owner)
-        for module in payload.modules { try module.module.validate() }
+        // What the issuer would refuse is refused here too, before any row is looked at or written.
+        try PackageRule.validate(payload.header, modules: payload.modules.map(\.module), now: now)
         let check = checkRows(header: payload.header, modules: payload.modules, ownerKey: ownerKey)
         if let problem = check.ownerProblem { throw .badSignature(problem) }
         if let (name, problem) = check.badModules.first { throw .badSignature("module \(name): \(problem)") }
@@ -124,7 +125,8 @@ public enum PackageVerifier {
     public static func storedPackageModules(raw: String, tenant: Tenant) -> [SignedModule]? {
         guard let jws = try? JWS.parse(raw, what: "the stored package"),
             let root = try? trustRoot(of: tenant),
-            let payload = try? JSONInput.decode(PackagePayload.self, from: jws.payload, what: "the stored package", limit: sizeLimit),
+            let payload = try? JSONInput.decode(
+                PackagePayload.self, from: jws.payload, what: "the stored package", limit: sizeLimit),
             let (_, ownerKey) = try? OwnerCertificate.verify(payload.header.ownerCertificate, root: root, now: nil),
             jws.isSigned(by: ownerKey)
         else { return nil }

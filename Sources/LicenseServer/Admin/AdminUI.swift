@@ -3,13 +3,17 @@ import Hummingbird
 import LicenseCore
 import LicenseStore
 import Logging
+import Prometheus
 
 /// Registers the administrators' web pages (issue 7): `/` and everything under `/admin/`.
 ///
 /// Server-rendered HTML from Mustache templates compiled into the binary, a stylesheet and a small script served from
 /// `/admin/assets/`. Sign-in is per tenant with an administrator's user name and password; sessions live in memory.
-func registerAdminUI(on router: Router<LicenseRequestContext>, store: any LicenseStoring, snapshots: SnapshotCache) {
-    let ui = AdminUI(store: store, snapshots: snapshots)
+func registerAdminUI(
+    on router: Router<LicenseRequestContext>, store: any LicenseStoring, snapshots: SnapshotCache,
+    registry: PrometheusCollectorRegistry
+) {
+    let ui = AdminUI(store: store, snapshots: snapshots, signIns: AdminAuthController.Metrics(registry: registry))
     router.get("/") { _, _ in Response.redirect(to: "/admin/licenses") }
     router.get("admin") { _, _ in Response.redirect(to: "/admin/licenses") }
 
@@ -36,10 +40,12 @@ struct AdminUI: Sendable {
     let snapshots: SnapshotCache
     let sessions = AdminSessionStore()
     let renderer = AdminRenderer()
+    let signIns: AdminAuthController.Metrics
 
-    init(store: any LicenseStoring, snapshots: SnapshotCache) {
+    init(store: any LicenseStoring, snapshots: SnapshotCache, signIns: AdminAuthController.Metrics) {
         self.store = store
         self.snapshots = snapshots
+        self.signIns = signIns
     }
 
     /// A page: the body template rendered with `model`, inside the layout (navigation, flashes, message of the day).

@@ -68,6 +68,8 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(cause.status, code: cause.code, error.description)
         case let error as StoreUnavailable:
             return APIError(.serviceUnavailable, code: "database-unavailable", "the database is unavailable: \(error.message)")
+        case let error as StoreBusy:
+            return APIError(.serviceUnavailable, code: "database-busy", "the database is busy: \(error.message); try again")
         case let error as HTTPError:
             let code: String
             switch error.status {

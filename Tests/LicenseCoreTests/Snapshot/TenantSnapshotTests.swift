@@ -9,6 +9,7 @@ struct TenantSnapshotTests {
     /// bob holds sales-premium; carol is retired; mallory's row is void.
     static func makeSnapshot() throws -> TenantSnapshot {
         var partner = Fixtures.emptySpec(owner: "PARTNER")
+        partner.issuedAt = Fixtures.days(-30)
         partner.expiresAt = Fixtures.days(-1)
         partner.modules = [ModuleLicense(name: "addon", type: .user, count: 3)]
         var tenant = TenantStateBuilder(owners: [Fixtures.sampleOwner, try Fixtures.ownerLicense(spec: partner)])

@@ -10,14 +10,18 @@ final class TestInstallation: Sendable {
     let directory: URL
     let store: any LicenseStoring
 
-    private init() throws {
+    /// The SQLite database file.
+    var databasePath: String { directory.appendingPathComponent("licensing.sqlite").path }
+
+    private init(requestTimeout: Duration) throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("licensing-server-test-\(UUID().uuidString)", isDirectory: true)
-        store = try SQLiteLicenseStore(dataDirectory: directory, environment: [:])
+        store = try SQLiteLicenseStore(dataDirectory: directory, environment: [:], requestTimeout: requestTimeout)
     }
 
-    static func with<T>(_ body: (TestInstallation) async throws -> T) async throws -> T {
-        let installation = try TestInstallation()
+    /// `requestTimeout`: how long a write waits for another process's write lock before failing as busy.
+    static func with<T>(requestTimeout: Duration = .seconds(5), _ body: (TestInstallation) async throws -> T) async throws -> T {
+        let installation = try TestInstallation(requestTimeout: requestTimeout)
         defer { try? FileManager.default.removeItem(at: installation.directory) }
         return try await body(installation)
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdBcrypt
 import LicenseCore
 import LicenseStore
+import Prometheus
 
 /// Sign-in and sign-out of administrators (a user of the tenant with the administrator right and a password).
 struct AdminAuthController {
@@ -48,15 +49,31 @@ struct AdminAuthController {
                     })
             }
             guard !tenant.isEmpty, !userName.isEmpty, !password.isEmpty else {
+                ui.signIns.record(.refusedInput)
                 return await refuse("Enter the tenant, your user name and your password.", status: .unprocessableContent)
             }
-            if let until = ui.sessions.lockedUntil(tenant: tenant, userName: userName, now: now) {
+            // bcrypt reads only the first 72 bytes: a longer password would sign in with any ending. None can be set.
+            guard password.utf8.count <= PasswordPolicy.maximumBytes else {
+                ui.signIns.record(.refusedInput)
+                return await refuse(
+                    "Passwords are at most \(PasswordPolicy.maximumBytes) bytes in UTF-8 (this one is \(password.utf8.count) bytes); no password this long can be set, so this one is not right.",
+                    status: .unprocessableContent)
+            }
+            // The attempt counts before bcrypt runs, so concurrent attempts cannot get more passwords evaluated.
+            let attempt: SignInAttempt
+            switch ui.sessions.admit(tenant: tenant, userName: userName, now: now) {
+            case .locked(let until):
+                ui.signIns.record(.locked)
                 return await refuse(
                     Self.lockedMessage(userName: userName, until: until, now: now), locked: true, status: .tooManyRequests)
+            case .admitted(let admitted):
+                attempt = admitted
             }
-            guard await verify(tenant: tenant, userName: userName, password: password) else {
-                ui.sessions.recordFailure(tenant: tenant, userName: userName, now: now)
-                if let until = ui.sessions.lockedUntil(tenant: tenant, userName: userName, now: now) {
+            let matches = await verify(tenant: tenant, userName: userName, password: password)
+            let lockedUntil = ui.sessions.finish(attempt, succeeded: matches, now: Date())
+            guard matches else {
+                ui.signIns.record(.wrongPassword)
+                if let until = lockedUntil {
                     return await refuse(
                         Self.lockedMessage(userName: userName, until: until, now: now), locked: true, status: .tooManyRequests)
                 }
@@ -64,7 +81,7 @@ struct AdminAuthController {
                     "The tenant, user name or password is not right. After \(AdminSessionStore.maxFailures) failed attempts within 15 minutes the user name is locked for 15 minutes.",
                     status: .unauthorized)
             }
-            ui.sessions.clearFailures(tenant: tenant, userName: userName)
+            ui.signIns.record(.signedIn)
             if let old = context.session { ui.sessions.remove(id: old.id) }
             let session = ui.sessions.create(tenant: tenant, userName: userName, now: now)
             var response = Response.redirect(to: next)
@@ -108,6 +125,30 @@ struct AdminAuthController {
         let matches = await Task.detached { Bcrypt.verify(password, hash: candidate) }.value
         guard let user, hash != nil, matches, user.isAdministrator, !user.retired else { return false }
         return true
+    }
+
+    /// Sign-in attempts by result at `/metrics`: `wrong-password` counts the passwords evaluated and refused,
+    /// `locked` the attempts refused without evaluating their password.
+    struct Metrics: Sendable {
+        enum Result: String, CaseIterable, Sendable {
+            case signedIn = "signed-in"
+            case wrongPassword = "wrong-password"
+            case locked
+            case refusedInput = "refused-input"
+        }
+
+        let counters: [Result: Prometheus.Counter]
+
+        init(registry: PrometheusCollectorRegistry) {
+            var counters: [Result: Prometheus.Counter] = [:]
+            for result in Result.allCases {
+                counters[result] = registry.makeCounter(
+                    descriptor: MetricNames.adminSignIns, labels: [("result", result.rawValue)])
+            }
+            self.counters = counters
+        }
+
+        func record(_ result: Result) { counters[result]?.increment() }
     }
 
     static func lockedMessage(userName: String, until: Date, now: Date) -> String {

@@ -33,6 +33,43 @@ struct AdminSession: Sendable {
     var actor: String { "admin:\(userName ?? "?") (web)" }
 }
 
+/// A sign-in attempt admitted by `AdminSessionStore.admit`: it counts against its user name until finished.
+struct SignInAttempt: Sendable {
+    fileprivate let key: String
+    fileprivate let id: UInt64
+}
+
+enum SignInAdmission: Sendable {
+    /// Evaluate the password, then `finish` the attempt.
+    case admitted(SignInAttempt)
+    /// Refuse without evaluating the password.
+    case locked(until: Date)
+}
+
+/// One user name's failed sign-ins in the window and its attempts being evaluated, by start time.
+private struct AttemptLog {
+    var failures: [Date] = []
+    var inFlight: [UInt64: Date] = [:]
+
+    /// Drops what is older than the window (an attempt under way for that long is counted no more).
+    mutating func prune(now: Date) {
+        failures.removeAll { now.timeIntervalSince($0) >= AdminSessionStore.failureWindow }
+        inFlight = inFlight.filter { now.timeIntervalSince($0.value) < AdminSessionStore.failureWindow }
+    }
+
+    func isEmpty(now: Date) -> Bool {
+        (failures + inFlight.values).allSatisfy { now.timeIntervalSince($0) >= AdminSessionStore.failureWindow }
+    }
+
+    /// Locked while failures and attempts under way reach the limit; open again a window after the one that
+    /// reached it.
+    func lockedUntil() -> Date? {
+        let counted = (failures + inFlight.values).sorted()
+        guard counted.count >= AdminSessionStore.maxFailures else { return nil }
+        return counted[counted.count - AdminSessionStore.maxFailures].addingTimeInterval(AdminSessionStore.failureWindow)
+    }
+}
+
 /// The in-memory session store and the failed-login counter.
 ///
 /// Sessions end after `idleTimeout` without a request or `absoluteTimeout` after sign-in, whichever comes first. The
@@ -48,7 +85,8 @@ final class AdminSessionStore: @unchecked Sendable {
 
     private let lock = NSLock()
     private var sessions: [String: AdminSession] = [:]
-    private var failures: [String: [Date]] = [:]
+    private var attempts: [String: AttemptLog] = [:]
+    private var nextAttemptID: UInt64 = 0
 
     // MARK: - Sessions
 
@@ -126,30 +164,43 @@ final class AdminSessionStore: @unchecked Sendable {
         "\(tenant.lowercased())\u{0}\(userName.lowercased())"
     }
 
-    /// When the user name is locked because of recent failures: the moment it opens again; nil when not locked.
-    func lockedUntil(tenant: String, userName: String, now: Date) -> Date? {
+    /// Admits a sign-in attempt before its password is evaluated, or says until when the user name is locked.
+    ///
+    /// An admitted attempt counts against the user name at once, as if it had failed, until `finish` says otherwise:
+    /// however many attempts arrive together, at most `maxFailures` passwords are evaluated per window.
+    func admit(tenant: String, userName: String, now: Date) -> SignInAdmission {
         let key = Self.failureKey(tenant: tenant, userName: userName)
         return lock.withLock {
-            let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < Self.failureWindow }
-            failures[key] = recent.isEmpty ? nil : recent
-            guard recent.count >= Self.maxFailures else { return nil }
-            return recent[recent.count - Self.maxFailures].addingTimeInterval(Self.failureWindow)
-        }
-    }
-
-    func recordFailure(tenant: String, userName: String, now: Date) {
-        let key = Self.failureKey(tenant: tenant, userName: userName)
-        lock.withLock {
-            if failures.count > 100_000 {
-                failures = failures.filter { now.timeIntervalSince($0.value.last ?? now) < Self.failureWindow }
+            if attempts.count > 100_000 { attempts = attempts.filter { !$0.value.isEmpty(now: now) } }
+            var log = attempts[key] ?? AttemptLog()
+            log.prune(now: now)
+            if let until = log.lockedUntil() {
+                attempts[key] = log
+                return .locked(until: until)
             }
-            failures[key, default: []].append(now)
+            nextAttemptID &+= 1
+            log.inFlight[nextAttemptID] = now
+            attempts[key] = log
+            return .admitted(SignInAttempt(key: key, id: nextAttemptID))
         }
     }
 
-    func clearFailures(tenant: String, userName: String) {
-        let key = Self.failureKey(tenant: tenant, userName: userName)
-        _ = lock.withLock { failures.removeValue(forKey: key) }
+    /// Ends an admitted attempt: a success clears the user name's failures (attempts still being evaluated keep
+    /// counting), a failure stays counted. Returns until when the user name is now locked, if it is.
+    @discardableResult
+    func finish(_ attempt: SignInAttempt, succeeded: Bool, now: Date) -> Date? {
+        lock.withLock {
+            guard var log = attempts[attempt.key] else { return nil }
+            let startedAt = log.inFlight.removeValue(forKey: attempt.id) ?? now
+            if succeeded {
+                log.failures = []
+            } else {
+                log.failures.append(startedAt)
+            }
+            log.prune(now: now)
+            attempts[attempt.key] = log.isEmpty(now: now) ? nil : log
+            return log.lockedUntil()
+        }
     }
 
     // MARK: - Tokens
