@@ -147,8 +147,8 @@ struct EdgeInputTests {
     func concurrentWrongSignIns() async throws {
         try await Self.withAdmin { client in
             // Given 30 browsers on the sign-in page
-            var browsers: [AdminBrowser] = []
-            for _ in 0..<30 { browsers.append(try await AdminBrowser.open(client)) }
+            var browsers: [SignInForm] = []
+            for _ in 0..<30 { browsers.append(try await SignInForm.open(client)) }
 
             // When all 30 send a wrong password at once
             let answers = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
@@ -157,7 +157,7 @@ struct EdgeInputTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            let right = try await AdminBrowser.open(client).signIn(client, userName: "boss", password: Self.password)
+            let right = try await SignInForm.open(client).signIn(client, userName: "boss", password: Self.password)
             let metrics = try await SignInMetrics.read(client)
 
             // Then 5 passwords were evaluated and 25 attempts refused without evaluation, all as wrong or locked
@@ -177,9 +177,9 @@ struct EdgeInputTests {
         let password = String(repeating: "æ", count: 36)
         try await Self.withAdmin(password: password) { client in
             // When two longer passwords sharing its 72 bytes are tried, then the password itself
-            let first = try await AdminBrowser.open(client).signIn(client, userName: "boss", password: password + "abcd")
-            let second = try await AdminBrowser.open(client).signIn(client, userName: "boss", password: password + "wxyz")
-            let exact = try await AdminBrowser.open(client).signIn(client, userName: "boss", password: password)
+            let first = try await SignInForm.open(client).signIn(client, userName: "boss", password: password + "abcd")
+            let second = try await SignInForm.open(client).signIn(client, userName: "boss", password: password + "wxyz")
+            let exact = try await SignInForm.open(client).signIn(client, userName: "boss", password: password)
             let metrics = try await SignInMetrics.read(client)
 
             // Then both longer ones are refused with a message saying why, and only the exact one signs in
@@ -210,18 +210,18 @@ struct EdgeInputTests {
     }
 }
 
-/// One browser on the admin pages: its session cookie and the CSRF token of its sign-in form.
-struct AdminBrowser: Sendable {
+/// One anonymous browser on the sign-in page: its session cookie and the CSRF token of the form.
+struct SignInForm: Sendable {
     var cookie: String
     var csrf: String
 
-    static func open(_ client: APIClient) async throws -> AdminBrowser {
+    static func open(_ client: APIClient) async throws -> SignInForm {
         let page = try await client.get("/admin/login")
         guard let setCookie = page.headers[.setCookie], let cookie = setCookie.split(separator: ";").first,
             let csrfStart = page.text.range(of: #"name="csrf" value=""#),
             let csrfEnd = page.text[csrfStart.upperBound...].firstIndex(of: "\"")
         else { throw HarnessError("no session or CSRF token on the sign-in page: \(page)") }
-        return AdminBrowser(cookie: String(cookie), csrf: String(page.text[csrfStart.upperBound..<csrfEnd]))
+        return SignInForm(cookie: String(cookie), csrf: String(page.text[csrfStart.upperBound..<csrfEnd]))
     }
 
     func signIn(_ client: APIClient, userName: String, password: String) async throws -> HTTPResult {
