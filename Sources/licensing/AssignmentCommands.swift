@@ -199,7 +199,14 @@ struct VerifyCommand: AsyncParsableCommand {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let problems = try await sqlite.verify(tenant: tenant)
-            _ = try await sqlite.recordTamper(tenant: tenant, problems: problems, now: Date())
+            // The report comes first and whatever recording does, it is printed: a tampered head refuses the write
+            // that would raise the events, and that must not hide what was found.
+            var unrecorded: String?
+            do {
+                _ = try await sqlite.recordTamper(tenant: tenant, problems: problems, now: Date())
+            } catch {
+                unrecorded = report(error).message
+            }
             if store.json {
                 Output.json(Report(ok: problems.isEmpty, problems: problems))
             } else if problems.isEmpty {
@@ -207,6 +214,7 @@ struct VerifyCommand: AsyncParsableCommand {
             } else {
                 for p in problems { Output.line("\(p.table) \(p.key): \(p.problem)") }
             }
+            if let unrecorded { Output.error("the tamper-detected events could not be recorded: \(unrecorded)") }
             if !problems.isEmpty {
                 if !store.json { Output.error("\(problems.count) rows fail verification") }
                 throw ExitCode(3)

@@ -112,10 +112,16 @@ struct CommitmentTests {
             #expect(try await temporary.problems().isEmpty)
 
             try await RawDatabase(temporary).run(
-                "UPDATE user SET password_hash = (SELECT password_hash FROM user WHERE user_name = 'root') WHERE user_name = 'eve'")
+                "UPDATE user SET password_hash = (SELECT password_hash FROM user WHERE user_name = 'root') WHERE user_name = 'eve'"
+            )
 
+            // Then the row is void (its seal covers the hash) and the table no longer matches the head
             let problems = try await temporary.problems()
-            #expect(problems.map(\.table) == ["user"], "\(problems)")
+            #expect(problems.map(\.table) == ["user", "user"], "\(problems)")
+            #expect(problems.contains { $0.key == "eve" } && problems.contains { $0.key == IntegrityProblem.wholeTable })
+            // … and eve's password no longer opens anything: the store hands out no hash for a void user
+            #expect(try await temporary.store.passwordHash(tenant: acme, userName: "eve") == nil)
+            #expect(try await temporary.store.passwordHash(tenant: acme, userName: "root") == "$2b$10$first")
         }
     }
 
@@ -141,7 +147,9 @@ struct CommitmentTests {
         }
     }
 
-    @Test("the commitment follows every kind of write: after a day of changes verify is still clean", arguments: StoreBackend.allCases)
+    @Test(
+        "the commitment follows every kind of write: after a day of changes verify is still clean",
+        arguments: StoreBackend.allCases)
     func everyWriteKeepsTheCommitment(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
@@ -154,7 +162,8 @@ struct CommitmentTests {
             _ = try await store.updateUser(
                 tenant: acme, userName: "bob", changes: UserChanges(retired: true), actor: Fixtures.actor, now: now)
             _ = try await store.addSatellite(tenant: acme, name: "oslo", actor: Fixtures.actor, now: now)
-            try await store.assignSatellite(tenant: acme, satellite: "oslo", module: Fixtures.key("sat"), actor: Fixtures.actor, now: now)
+            try await store.assignSatellite(
+                tenant: acme, satellite: "oslo", module: Fixtures.key("sat"), actor: Fixtures.actor, now: now)
             try await store.unassignSatellite(
                 tenant: acme, satellite: "oslo", module: Fixtures.key("sat"), actor: Fixtures.actor, now: now)
             let event = try await store.addEvent(

@@ -54,6 +54,9 @@ struct SQLiteMigrationTests {
                     return .commit
                 }
                 try db.execute(sql: "DETACH DATABASE current")
+                // A v3 head had no commitment, and its seal did not cover one; its users' seals did not cover the
+                // password hash.
+                try Self.sealAsBefore(db, sealer: temporary.sealer)
             }
             let before = try await old.read { db in try Self.shape(db) }
             #expect(
@@ -80,6 +83,14 @@ struct SQLiteMigrationTests {
             // And every seal still holds: verify finds nothing, the events read as before
             #expect(try await migrated.verify(tenant: Fixtures.tenantID).isEmpty)
             #expect(try await migrated.events(tenant: Fixtures.tenantID, now: Fixtures.now) == events)
+            let snapshot = try await migrated.loadSnapshot(tenant: Fixtures.tenantID)
+            #expect(snapshot.state.isTenantIntact && snapshot.state.areEventsIntact && snapshot.user(named: "alice") != nil)
+
+            // And the first write moves the tenant to the state commitment: users re-sealed, everything still verifies
+            _ = try await migrated.addUsers(
+                tenant: Fixtures.tenantID, [NewUser(userName: "carol")], actor: Fixtures.actor, now: Fixtures.now)
+            #expect(try await queue.read { db in try String.fetchOne(db, sql: "SELECT commitment FROM tenant_head") } != nil)
+            #expect(try await migrated.verify(tenant: Fixtures.tenantID).isEmpty)
 
             // And the table takes `failed` now, and still refuses a status it does not know
             try queue.inTransaction { db in
@@ -91,6 +102,29 @@ struct SQLiteMigrationTests {
                 return .rollback
             }
             await migrated.close()
+        }
+    }
+
+    /// Re-seals the copied heads and users as a release before the state commitment sealed them.
+    static func sealAsBefore(_ db: Database, sealer: Sealer) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM tenant_head") {
+            let tenant: String = row["tenant_id"]
+            let head = TenantHead(
+                version: row["version"], auditSequence: row["audit_sequence"], auditSeal: row["audit_seal"],
+                eventIDs: (row["event_ids"] as String).split(separator: ",").compactMap { Int64($0) })
+            try db.execute(
+                sql: "UPDATE tenant_head SET seal = ? WHERE tenant_id = ?",
+                arguments: [sealer.seal(head.sealBytes(tenant: tenant)), tenant])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM user") {
+            let user = User(
+                id: row["id"], userName: row["user_name"], displayName: row["display_name"], email: row["email"],
+                type: UserType(rawValue: row["type"]) ?? .system, canLogIn: row["can_log_in"], retired: row["retired"],
+                waitingForApproval: row["waiting_for_approval"], isAdministrator: row["is_administrator"])
+            let tenant: String = row["tenant_id"]
+            try db.execute(
+                sql: "UPDATE user SET seal = ? WHERE tenant_id = ? AND id = ?",
+                arguments: [sealer.seal(user.legacySealBytes(tenant: tenant)), tenant, user.id])
         }
     }
 

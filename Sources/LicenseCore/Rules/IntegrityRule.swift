@@ -17,6 +17,17 @@ public enum IntegrityRule {
         }
     }
 
+    /// Refuses to write on a tenant whose sealed head does not verify: what it commits to cannot be trusted, so nothing
+    /// is built on it until an administrator has looked (`licensing verify`, then `licensing repair --accept-current`).
+    public static func requireIntactHead(_ id: String, isIntact: Bool) throws {
+        guard isIntact else {
+            throw LicenseRefusal(
+                .integrity,
+                "the sealed head of tenant '\(id)' does not verify (edited, restored, or another installation key): writes are blocked; run 'licensing verify'"
+            )
+        }
+    }
+
     /// Refuses to change an event whose row has been tampered with.
     public static func requireIntactEvent(_ id: Int64, isIntact: Bool) throws {
         guard isIntact else {

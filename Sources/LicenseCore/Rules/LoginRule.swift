@@ -22,6 +22,8 @@ public enum CheckReason: String, Codable, Sendable, CaseIterable {
     /// The module's row (or its owner's set of rows) fails its signature: it grants nothing.
     case moduleIntegrity = "module-integrity"
     case noLoginEvent = "no-login-event"
+    /// A system event row is edited, deleted or put back: a blocking event may be hidden, so the login is denied.
+    case eventIntegrity = "event-integrity"
 }
 
 public struct CheckDecision: Sendable, Equatable, Codable {
@@ -64,7 +66,7 @@ public enum LoginRule {
 
     public static func decide(
         user: User?, isUserIntact: Bool, hasModule: (String) -> Bool, client: LoginClient, isTenantIntact: Bool,
-        events: [SystemEvent], now: Date
+        areEventsIntact: Bool = true, events: [SystemEvent], now: Date
     ) -> LoginDecision {
         // The most specific message of the day that covers the user: a user-scoped one before a system-wide one.
         let motd = events.filter { event in
@@ -83,6 +85,7 @@ public enum LoginRule {
         if !hasModule(userModule) { reasons.append(.missingUserLicense) }
         if !hasModule(client.rawValue) { reasons.append(.missingClientLicense) }
         var blockMessage: String?
+        if !user.isAdministrator && !areEventsIntact { reasons.append(.eventIntegrity) }
         if !user.isAdministrator,
             let block = events.first(where: {
                 $0.key == SystemEvent.noLogin && $0.isActive(at: now) && $0.covers(userName: user.userName)

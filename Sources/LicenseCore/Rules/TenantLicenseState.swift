@@ -18,12 +18,17 @@ public struct TenantLicenseState: Sendable {
     public var satellites: [String: Satellite]
     public var satelliteAssignments: [SatelliteAssignment]
     public var events: [SystemEvent]
+    /// False when an event row is edited, deleted or put back (or the events' digest differs from the sealed head's):
+    /// a blocking event may be missing, so logins other than administrators' are denied until an administrator
+    /// resolves it (fails closed).
+    public var areEventsIntact: Bool
 
     public init(
         tenant: Tenant, isTenantIntact: Bool = true, owners: [String: OwnerLicense] = [:], users: [Int64: User] = [:],
         assignments: [Assignment] = [], seatsInUse: [ModuleKey: Int] = [:], satellites: [String: Satellite] = [:],
-        satelliteAssignments: [SatelliteAssignment] = [], events: [SystemEvent] = []
+        satelliteAssignments: [SatelliteAssignment] = [], events: [SystemEvent] = [], areEventsIntact: Bool = true
     ) {
+        self.areEventsIntact = areEventsIntact
         self.tenant = tenant
         self.isTenantIntact = isTenantIntact
         self.owners = owners

@@ -17,7 +17,24 @@ extension Tenant {
 }
 
 extension User {
-    public func sealBytes(tenant: String) -> [UInt8] {
+    /// Version 2 covers the password hash too, so a hash copied onto another user voids that user's row.
+    public func sealBytes(tenant: String, passwordHash: String?) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/user/v2")
+        e.add("tenant", tenant)
+        e.add("id", id)
+        e.add("userName", userName)
+        e.add("type", type.rawValue)
+        e.add("canLogIn", canLogIn)
+        e.add("retired", retired)
+        e.add("waitingForApproval", waitingForApproval)
+        e.add("isAdministrator", isAdministrator)
+        e.add("passwordHash", passwordHash)
+        return e.bytes
+    }
+
+    /// Version 1, without the password hash: read only in a tenant whose head predates the state commitment, whose
+    /// first write re-seals its users with version 2.
+    public func legacySealBytes(tenant: String) -> [UInt8] {
         var e = CanonicalEncoder(context: "licensing/user/v1")
         e.add("tenant", tenant)
         e.add("id", id)

@@ -22,6 +22,8 @@ public final class TenantSnapshot: Sendable {
     let events: [SystemEvent]
     /// Modules whose rows are stored but fail verification: checks name them rather than call them unknown.
     let voidModules: Set<ModuleKey>
+    /// Holds beyond a module's count (stored rows exceed it): denied `module-integrity`.
+    let overCount: Set<SeatCap.Excess>
 
     /// - Parameters:
     ///   - state: verified rows of the whole tenant.
@@ -45,14 +47,23 @@ public final class TenantSnapshot: Sendable {
         let byUser = Dictionary(grouping: state.assignments, by: \.userID)
         var entries: [String: UserEntry] = [:]
         entries.reserveCapacity(state.users.count + voidUsers.count)
+        var effective: [Int64: Set<ModuleKey>] = [:]
+        effective.reserveCapacity(state.users.count)
+        for user in state.users.values {
+            effective[user.id] = Set(
+                EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners).keys)
+        }
+        let excess = SeatCap.excess(
+            owners: state.owners, assignments: state.assignments, effective: effective,
+            satelliteAssignments: state.satelliteAssignments)
         for user in state.users.values {
             var bits = [UInt64](repeating: 0, count: words)
-            let effective = EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners)
-            for key in effective.keys {
+            for key in effective[user.id] ?? [] where !excess.contains(SeatCap.Excess(userID: user.id, module: key)) {
                 if let i = index[key] { bits[i >> 6] |= 1 << UInt64(i & 63) }
             }
             entries[user.userName] = UserEntry(user: user, isIntact: true, bits: bits)
         }
+        overCount = excess
         for user in voidUsers where entries[user.userName] == nil {
             entries[user.userName] = UserEntry(user: user, isIntact: false, bits: [UInt64](repeating: 0, count: words))
         }
@@ -71,7 +82,10 @@ public final class TenantSnapshot: Sendable {
         guard let i = moduleIndex[module] else {
             return .denied(voidModules.contains(module) ? .moduleIntegrity : .unknownModule)
         }
-        guard entry.bits[i >> 6] & (1 << UInt64(i & 63)) != 0 else { return .denied(.notLicensed) }
+        guard entry.bits[i >> 6] & (1 << UInt64(i & 63)) != 0 else {
+            let isOverCount = !overCount.isEmpty && overCount.contains(SeatCap.Excess(userID: entry.user.id, module: module))
+            return .denied(isOverCount ? .moduleIntegrity : .notLicensed)
+        }
         if let end = grantsUntil[i], now >= end { return .denied(.ownerExpired) }
         return .granted
     }
@@ -81,7 +95,8 @@ public final class TenantSnapshot: Sendable {
         return LoginRule.decide(
             user: entry?.user, isUserIntact: entry?.isIntact ?? false,
             hasModule: { name in entry.map { self.has(name, entry: $0, now: now) } ?? false },
-            client: client, isTenantIntact: state.isTenantIntact, events: events, now: now)
+            client: client, isTenantIntact: state.isTenantIntact, areEventsIntact: state.areEventsIntact, events: events,
+            now: now)
     }
 
     /// Whether the user holds the vendor's module of this name (a partner's module of the same name does not count).

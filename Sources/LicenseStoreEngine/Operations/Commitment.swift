@@ -10,12 +10,11 @@ public final class ChangeRecorder: @unchecked Sendable {
     /// Per table: the elements of rows inserted minus those of rows removed.
     fileprivate var deltas: [String: MultisetDigest] = [:]
     /// The head as this transaction changes it; loaded at the first change.
-    fileprivate var head: TenantHeadRecord?
-        /// Whether an audit entry was appended (the version moves, other processes are told).
+    fileprivate(set) var head: TenantHeadRecord?
+    /// Whether an audit entry was appended (the version moves, other processes are told).
     fileprivate var audited = false
     /// One prepared key for the rows of this transaction.
     fileprivate var digester: RowDigester?
-
 
     public init() {}
 
@@ -44,6 +43,23 @@ func canonicalRow(table: String, _ columns: [(name: String, value: SQLValue)]) -
     return e.bytes
 }
 
+/// Sums the elements of the rows a read goes through, per table, to compare with the sealed head's digests.
+struct CommitmentTally {
+    let digester: RowDigester
+    private(set) var tables: [String: MultisetDigest] = [:]
+
+    init(digester: RowDigester) { self.digester = digester }
+
+    mutating func add(_ table: String, _ row: SQLRow) {
+        tables[table, default: .zero] += digester.element(canonicalRow(table: table, row.namedValues))
+    }
+
+    /// Of `tables`, those whose rows (as added) differ from what `commitment` records.
+    func mismatches(_ commitment: StateCommitment, among names: [String]) -> [String] {
+        names.filter { (tables[$0] ?? .zero) != commitment.digest(of: $0) }
+    }
+}
+
 extension SQLRow {
     var namedValues: [(name: String, value: SQLValue)] { Array(zip(columns.names, values)) }
 }
@@ -51,7 +67,7 @@ extension SQLRow {
 // MARK: - Rows written through the commitment
 
 extension LicenseEngine {
-        private func element(_ s: Backend.Session, _ table: String, _ columns: [(name: String, value: SQLValue)]) -> MultisetDigest {
+    private func element(_ s: Backend.Session, _ table: String, _ columns: [(name: String, value: SQLValue)]) -> MultisetDigest {
         let digester = s.changes.digester ?? sealer.makeDigester()
         s.changes.digester = digester
         return digester.element(canonicalRow(table: table, columns))
@@ -101,6 +117,7 @@ extension LicenseEngine {
         note(s, tenant: tenant, table: "tenant_head", added: .zero)
         if let head = s.changes.head { return head }
         let head = try loadHead(s, tenant: tenant)
+        try IntegrityRule.requireIntactHead(tenant, isIntact: sealer.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
         s.changes.head = head
         return head
     }
@@ -124,7 +141,8 @@ extension LicenseEngine {
         if var commitment = head.head.commitment {
             for (table, delta) in changes.deltas { commitment.tables[table] = commitment.digest(of: table) + delta }
             head.head.commitment = commitment
-                } else {
+        } else {
+            try resealLegacyUsers(s, tenant: tenant)
             head.head.commitment = try computeCommitment(s, tenant: tenant)
         }
         if changes.audited { head.head.version += 1 }
@@ -135,6 +153,20 @@ extension LicenseEngine {
         changes.head = nil
         changes.deltas = [:]
         changes.audited = false
+    }
+
+    /// Moves users whose version-1 seal holds to version 2 (which covers the password hash); a void row stays void.
+    /// Runs once, at the first write to a tenant whose head predates the commitment.
+    private func resealLegacyUsers(_ s: Backend.Session, tenant: String) throws {
+        let users = try s.fetchAll(
+            UserRecord.self, "SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ?", [.text(tenant)])
+        for var record in users
+        where !sealer.isValid(record.seal, for: record.sealBytes)
+            && sealer.isValid(record.seal, for: record.user.legacySealBytes(tenant: tenant))
+        {
+            record.seal = sealer.seal(record.sealBytes)
+            try s.update(record, key: ["tenant_id", "id"])
+        }
     }
 
     /// The commitment of the rows as they are: every committed table's digest and, per owner with a stored package,

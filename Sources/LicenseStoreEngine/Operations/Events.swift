@@ -48,7 +48,8 @@ extension LicenseEngine {
         try await write(tenant: tenant) { s in
             _ = try self.requireIntactTenant(s, tenant)
             let record = try self.requireEvent(s, tenant: tenant, id: id)
-            try self.remove(s, tenant: tenant, from: "system_event", where: "tenant_id = ? AND id = ?", [.text(tenant), .integer(id)])
+            try self.remove(
+                s, tenant: tenant, from: "system_event", where: "tenant_id = ? AND id = ?", [.text(tenant), .integer(id)])
             try self.updateHead(s, tenant: tenant) { $0.head.eventIDs.removeAll { $0 == id } }
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "event.delete", target: "#\(id) \(record.event.key)",
@@ -100,8 +101,11 @@ extension LicenseEngine {
         guard !problems.isEmpty else { return [] }
         return try await write(tenant: tenant) { s in
             // Raised even when the tenant row itself is what was tampered with: that is the point.
-            let events = try self.loadEvents(s, tenant: tenant).valid
-            let drafts = EventRule.tamperDrafts(problems: problems.map { ($0.table, $0.key, $0.problem) }, events: events)
+            // A problem already reported by an active event, even one whose own row was edited since, is not raised
+            // again (the edited event is a problem of its own).
+            let events = try self.loadEvents(s, tenant: tenant)
+            let drafts = EventRule.tamperDrafts(
+                problems: problems.map { ($0.table, $0.key, $0.problem) }, events: events.valid + events.void)
             var raised: [SystemEvent] = []
             for draft in drafts {
                 raised.append(
@@ -152,7 +156,8 @@ extension LicenseEngine {
             var record = EventRecord(tenantID: tenant, event: event, seal: "")
             try save(s, &record)
         }
-        try add(s, tenant: tenant, EventRecord(tenantID: tenant, event: raised, seal: sealer.seal(raised.sealBytes(tenant: tenant))))
+        try add(
+            s, tenant: tenant, EventRecord(tenantID: tenant, event: raised, seal: sealer.seal(raised.sealBytes(tenant: tenant))))
         try updateHead(s, tenant: tenant) { head in
             head.eventSequence = id
             head.head.eventIDs.append(id)

@@ -75,7 +75,15 @@ extension LicenseEngine {
                 UserRecord.self, "SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ? AND user_name = ?",
                 [.text(tenant), .text(userName)])
         else { return nil }
-        return (record, sealer.isValid(record.seal, for: record.user.sealBytes(tenant: tenant)))
+        return (record, record.isSealValid(sealer.isValid, legacy: try isLegacyHead(s, tenant: tenant)))
+    }
+
+    /// Whether the tenant's head predates the state commitment (its users may still carry version-1 seals).
+    func isLegacyHead(_ s: Backend.Session, tenant: String) throws -> Bool {
+        if let head = s.changes.head { return head.head.commitment == nil }
+        return try s.scalar(
+            Int64.self, "SELECT COUNT(*) AS n FROM tenant_head WHERE tenant_id = ? AND commitment IS NULL", [.text(tenant)])
+            == 1
     }
 
     /// A user whose row verifies, else an error that names the problem.
@@ -143,11 +151,19 @@ extension LicenseEngine {
     }
 
     func loadEvents(_ s: Backend.Session, tenant: String) throws -> (valid: [SystemEvent], void: [SystemEvent]) {
+        var tally: CommitmentTally?
+        return try loadEvents(s, tenant: tenant, tally: &tally)
+    }
+
+    /// The events whose seal holds and those whose seal fails; each row's element added to `tally` when given.
+    func loadEvents(
+        _ s: Backend.Session, tenant: String, tally: inout CommitmentTally?
+    ) throws -> (valid: [SystemEvent], void: [SystemEvent]) {
         var valid: [SystemEvent] = []
         var void: [SystemEvent] = []
-        for record in try s.fetchAll(
-            EventRecord.self, "SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", [.text(tenant)])
-        {
+        for row in try s.rows("SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", [.text(tenant)]) {
+            tally?.add("system_event", row)
+            let record = try EventRecord(row: row)
             if sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)) {
                 valid.append(record.event)
             } else {

@@ -51,14 +51,25 @@ extension LicenseEngine {
         }
     }
 
+    /// The tenant as checks see it: verified rows only, held against the sealed head (DESIGN §6a). A head that does
+    /// not verify makes the whole tenant fail closed (`tenant-integrity`); an owner whose stored package is not the one
+    /// the head records (an older package's rows put back, rows inserted) grants nothing (`module-integrity`); events
+    /// that differ from the head (edited, deleted, put back) block logins (`event-integrity`); a module whose stored
+    /// holders exceed its count grants only its oldest holders (`SeatCap`). A user or assignment table whose digest
+    /// differs is named by `verify`; its edited rows grant nothing already, being void.
     public func loadSnapshot(tenant: String) async throws -> TenantSnapshot {
         try await read(timeout: .seconds(120)) { s in
-            let (tenantValue, isIntact) = try self.loadTenant(s, tenant)
-            let version = try self.loadHead(s, tenant: tenant).head.version
+            let (tenantValue, isTenantRowIntact) = try self.loadTenant(s, tenant)
+            let headRecord = try self.loadHead(s, tenant: tenant)
+            let head = headRecord.head
+            let isHeadIntact = self.sealer.isValid(headRecord.seal, for: head.sealBytes(tenant: tenant))
+            let legacy = head.commitment == nil
             var owners: [String: OwnerLicense] = [:]
             var voidModules: Set<ModuleKey> = []
+            var storedOwners: [String: Int64] = [:]
             for rows in try self.loadOwnerRows(s, tenant: tenantValue) {
                 let name = rows.record.header.owner
+                storedOwners[name] = rows.record.header.issuedAt.epochSeconds
                 guard let verified = rows.verified else {
                     voidModules.formUnion(rows.modules.map { ModuleKey(owner: name, module: $0.module.name) })
                     continue
@@ -70,26 +81,56 @@ extension LicenseEngine {
             var voidUsers: [User] = []
             try s.forEachRow("SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ?", [.text(tenant)]) { row in
                 let record = try UserRecord(row: row)
-                if self.sealer.isValid(record.seal, for: record.user.sealBytes(tenant: tenant)) {
+                if record.isSealValid(self.sealer.isValid, legacy: legacy) {
                     users[record.user.id] = record.user
                 } else {
                     voidUsers.append(record.user)
                 }
             }
-            let assignments = try self.loadAssignments(s, tenant: tenant).filter { users[$0.userID] != nil }
-            var satellites: [String: Satellite] = [:]
-            for record in try s.fetchAll(SatelliteRecord.self, "SELECT * FROM satellite WHERE tenant_id = ?", [.text(tenant)])
-            where self.sealer.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
-                satellites[record.satellite.name] = record.satellite
+            let verifier = self.sealer.makeBulkVerifier()
+            var assignments: [Assignment] = []
+            try s.forEachRow("SELECT \(AssignmentRecord.selection) FROM assignment WHERE tenant_id = ?", [.text(tenant)]) {
+                row in
+                let record = try AssignmentRecord(row: row)
+                if users[record.assignment.userID] != nil,
+                    verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant))
+                {
+                    assignments.append(record.assignment)
+                }
             }
-            let satelliteAssignments = try s.fetchAll(
-                SatelliteAssignmentRecord.self, "SELECT * FROM satellite_assignment WHERE tenant_id = ?", [.text(tenant)]
-            ).filter { self.sealer.isValid($0.seal, for: $0.assignment.sealBytes(tenant: tenant)) }.map(\.assignment)
+            var satellites: [String: Satellite] = [:]
+            for row in try s.rows("SELECT * FROM satellite WHERE tenant_id = ?", [.text(tenant)]) {
+                let record = try SatelliteRecord(row: row)
+                if verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
+                    satellites[record.satellite.name] = record.satellite
+                }
+            }
+            var satelliteAssignments: [SatelliteAssignment] = []
+            for row in try s.rows("SELECT * FROM satellite_assignment WHERE tenant_id = ?", [.text(tenant)]) {
+                let record = try SatelliteAssignmentRecord(row: row)
+                if verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant)) {
+                    satelliteAssignments.append(record.assignment)
+                }
+            }
+            var eventTally: CommitmentTally? = CommitmentTally(digester: self.sealer.makeDigester())
+            let events = try self.loadEvents(s, tenant: tenant, tally: &eventTally)
+            let storedEventIDs = Set((events.valid + events.void).map(\.id))
+
+            // Held against the sealed head (a head that predates the commitment has only its seal and event ids).
+            var eventsHold = isHeadIntact && events.void.isEmpty && storedEventIDs == Set(head.eventIDs)
+            if isHeadIntact, let commitment = head.commitment {
+                for (name, issuedAt) in storedOwners where commitment.owners[name]?.highestIssuedAt != issuedAt {
+                    if let owner = owners.removeValue(forKey: name) {
+                        voidModules.formUnion(owner.modules.keys.map { ModuleKey(owner: name, module: $0) })
+                    }
+                }
+                eventsHold = eventsHold && eventTally?.mismatches(commitment, among: ["system_event"]).isEmpty == true
+            }
             let state = TenantLicenseState(
-                tenant: tenantValue, isTenantIntact: isIntact, owners: owners, users: users, assignments: assignments,
-                seatsInUse: try self.seatsInUse(s, tenant: tenant), satellites: satellites,
-                satelliteAssignments: satelliteAssignments, events: try self.loadEvents(s, tenant: tenant).valid)
-            return TenantSnapshot(version: version, state: state, voidUsers: voidUsers, voidModules: voidModules)
+                tenant: tenantValue, isTenantIntact: isTenantRowIntact && isHeadIntact, owners: owners, users: users,
+                assignments: assignments, seatsInUse: try self.seatsInUse(s, tenant: tenant), satellites: satellites,
+                satelliteAssignments: satelliteAssignments, events: events.valid, areEventsIntact: eventsHold)
+            return TenantSnapshot(version: head.version, state: state, voidUsers: voidUsers, voidModules: voidModules)
         }
     }
 

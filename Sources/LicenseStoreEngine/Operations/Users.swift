@@ -24,7 +24,7 @@ extension LicenseEngine {
             let before = record.user
             record.user = changes.applied(to: before)
             if let hash = changes.passwordHash { record.passwordHash = hash }
-            record.seal = self.sealer.seal(record.user.sealBytes(tenant: tenant))
+            record.seal = self.sealer.seal(record.sealBytes)
             try self.replace(s, tenant: tenant, record, key: ["tenant_id", "id"])
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "user.update", target: userName, before: AuditText.user(before),
@@ -40,8 +40,10 @@ extension LicenseEngine {
                 throw LicenseInputError.unknownUser(userName)
             }
             let arguments: [SQLValue] = [.text(tenant), .integer(record.user.id)]
-            let removed = try self.remove(s, tenant: tenant, from: "assignment", where: "tenant_id = ? AND user_id = ?", arguments)
-                .count
+            let removed = try self.remove(
+                s, tenant: tenant, from: "assignment", where: "tenant_id = ? AND user_id = ?", arguments
+            )
+            .count
             try self.remove(s, tenant: tenant, from: "user", where: "tenant_id = ? AND id = ?", arguments)
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "user.delete", target: userName, before: AuditText.user(record.user),
@@ -65,11 +67,11 @@ extension LicenseEngine {
                 id: nextID, userName: draft.userName, displayName: draft.displayName, email: draft.email, type: draft.type,
                 canLogIn: draft.canLogIn, isAdministrator: draft.isAdministrator)
             nextID += 1
-            try add(
-                s, tenant: tenant,
-                UserRecord(
-                    tenantID: tenant, user: user, passwordHash: draft.passwordHash, lastLoginAt: nil, createdAt: now.wholeSeconds,
-                    seal: sealer.seal(user.sealBytes(tenant: tenant))))
+            var record = UserRecord(
+                tenantID: tenant, user: user, passwordHash: draft.passwordHash, lastLoginAt: nil, createdAt: now.wholeSeconds,
+                seal: "")
+            record.seal = sealer.seal(record.sealBytes)
+            try add(s, tenant: tenant, record)
             created.append(user)
         }
         let target = (created.count == 1 ? created[0].userName : "\(created.count) users") + (note.map { " (\($0))" } ?? "")

@@ -16,11 +16,16 @@ extension LicenseEngine {
         }
         problems += try verifyOwners(s, tenant: tenantValue)
         let verifier = sealer.makeBulkVerifier()
+        let legacy = try isLegacyHead(s, tenant: tenant)
         var userNames: [Int64: String] = [:]
+        /// Rows whose seal opens with this key: none at all means the key is not this database's.
+        var opened = isIntact ? 1 : 0
         try s.forEachRow("SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ?", [.text(tenant)]) { row in
             let record = try UserRecord(row: row)
             userNames[record.user.id] = record.user.userName
-            if !verifier.isValid(record.seal, for: record.user.sealBytes(tenant: tenant)) {
+            if record.isSealValid(verifier.isValid, legacy: legacy) {
+                opened += 1
+            } else {
                 problems.append(
                     IntegrityProblem(table: "user", key: record.user.userName, problem: "seal does not match the row (edited)"))
             }
@@ -65,12 +70,19 @@ extension LicenseEngine {
         var chain = AuditChainCheck(tenant: tenant)
         try s.forEachRow("SELECT * FROM audit_entry WHERE tenant_id = ? ORDER BY sequence", [.text(tenant)]) { row in
             let record = try AuditRecord(row: row)
-            chain.add(
-                record.entry, seal: record.seal,
-                isSealValid: verifier.isValid(record.seal, for: record.entry.sealBytes(tenant: tenant)))
+            let isValid = verifier.isValid(record.seal, for: record.entry.sealBytes(tenant: tenant))
+            if isValid { opened += 1 }
+            chain.add(record.entry, seal: record.seal, isSealValid: isValid)
         }
-                problems += chain.problems(head: head.head, isHeadSealValid: verifier.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
-        if let commitment = head.head.commitment {
+        let isHeadSealValid = verifier.isValid(head.seal, for: head.head.sealBytes(tenant: tenant))
+        guard isHeadSealValid || opened > 0 else {
+            throw LicenseRefusal(
+                .integrity,
+                "the installation key does not match this database (no sealed row of tenant '\(tenant)' verifies with it); nothing was checked further or written"
+            )
+        }
+        problems += chain.problems(head: head.head, isHeadSealValid: isHeadSealValid)
+        if isHeadSealValid, let commitment = head.head.commitment {
             problems += try verifyCommitment(s, tenant: tenant, commitment, known: ["assignment": assignmentDigest])
         }
         let stored = Set((events.valid + events.void).map(\.id))
@@ -84,7 +96,7 @@ extension LicenseEngine {
         return problems
     }
 
-        /// The state as a whole (DESIGN §6a): each table's rows against the head's digest, each owner's stored package
+    /// The state as a whole (DESIGN §6a): each table's rows against the head's digest, each owner's stored package
     /// against the one the head records.
     private func verifyCommitment(
         _ s: Backend.Session, tenant: String, _ commitment: StateCommitment, known: [String: MultisetDigest]
@@ -120,7 +132,8 @@ extension LicenseEngine {
         }
         for owner in stored.keys.sorted() where commitment.owners[owner] == nil {
             problems.append(
-                IntegrityProblem(table: "license_owner", key: owner, problem: "a package the sealed head does not record (inserted)"))
+                IntegrityProblem(
+                    table: "license_owner", key: owner, problem: "a package the sealed head does not record (inserted)"))
         }
         return problems
     }
@@ -234,7 +247,9 @@ final class AssignmentSealCheck: @unchecked Sendable {
             do {
                 for row in batch {
                     let record = try AssignmentRecord(row: row)
-                    if !verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: self.tenant)) { bad.append(record) }
+                    if !verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: self.tenant)) {
+                        bad.append(record)
+                    }
                     sum += digester.element(canonicalRow(table: "assignment", row.namedValues))
                 }
             } catch {

@@ -216,6 +216,14 @@ struct UserRecord: StoredRecord {
             ("created_at", createdAt.epochSeconds.sqlValue), ("seal", seal.sqlValue),
         ]
     }
+
+    /// What the seal covers: the user and the password hash.
+    var sealBytes: [UInt8] { user.sealBytes(tenant: tenantID, passwordHash: passwordHash) }
+
+    /// Whether the seal holds; `legacy`: the tenant's head predates the commitment, and version-1 seals still count.
+    func isSealValid(_ isValid: (String, [UInt8]) -> Bool, legacy: Bool) -> Bool {
+        isValid(seal, sealBytes) || (legacy && isValid(seal, user.legacySealBytes(tenant: tenantID)))
+    }
 }
 
 struct AssignmentRecord: StoredRecord {

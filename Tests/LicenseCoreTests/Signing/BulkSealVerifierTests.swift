@@ -30,7 +30,8 @@ struct BulkSealVerifierTests {
         },
         Variant(testDescription: "a non-ASCII character") { String($0.dropLast()) + "é" },
         Variant(testDescription: "the seal of another row") { _ in
-            try! Sealer(secret: Data(repeating: 7, count: 32)).seal(Fixtures.user(8, "bob").sealBytes(tenant: "acme"))
+            try! Sealer(secret: Data(repeating: 7, count: 32)).seal(
+                Fixtures.user(8, "bob").sealBytes(tenant: "acme", passwordHash: nil))
         },
     ]
 
@@ -38,7 +39,7 @@ struct BulkSealVerifierTests {
     func agrees(_ variant: Variant) throws {
         // Given a sealed row and a variant of its seal
         let sealer = try Sealer(secret: Data(repeating: 7, count: 32))
-        let bytes = Fixtures.user(7, "alice").sealBytes(tenant: "acme")
+        let bytes = Fixtures.user(7, "alice").sealBytes(tenant: "acme", passwordHash: nil)
         let seal = variant.apply(sealer.seal(bytes))
 
         // Then both verifiers decide the same, and only the seal as written holds

@@ -26,16 +26,16 @@ struct SealerTests {
     func userFieldChanged(_ change: Change) throws {
         // Given a sealed user row
         let sealer = try Sealer(secret: Sealer.makeSecret())
-        let seal = sealer.seal(Self.user.sealBytes(tenant: Fixtures.tenantID))
-        #expect(sealer.isValid(seal, for: Self.user.sealBytes(tenant: Fixtures.tenantID)))
+        let seal = sealer.seal(Self.user.sealBytes(tenant: Fixtures.tenantID, passwordHash: nil))
+        #expect(sealer.isValid(seal, for: Self.user.sealBytes(tenant: Fixtures.tenantID, passwordHash: nil)))
 
         // When one field is changed
         var edited = Self.user
         change.apply(&edited)
 
         // Then the seal no longer holds
-        #expect(!sealer.isValid(seal, for: edited.sealBytes(tenant: Fixtures.tenantID)))
-        #expect(!sealer.makeBulkVerifier().isValid(seal, for: edited.sealBytes(tenant: Fixtures.tenantID)))
+        #expect(!sealer.isValid(seal, for: edited.sealBytes(tenant: Fixtures.tenantID, passwordHash: nil)))
+        #expect(!sealer.makeBulkVerifier().isValid(seal, for: edited.sealBytes(tenant: Fixtures.tenantID, passwordHash: nil)))
     }
 
     static let assignment = Fixtures.assignment("web", to: 7)
@@ -59,12 +59,12 @@ struct SealerTests {
     func otherSecretOrTenant() throws {
         let sealer = try Sealer(secret: Sealer.makeSecret())
         let other = try Sealer(secret: Sealer.makeSecret())
-        let seal = sealer.seal(Self.user.sealBytes(tenant: "acme"))
+        let seal = sealer.seal(Self.user.sealBytes(tenant: "acme", passwordHash: nil))
 
-        #expect(!other.isValid(seal, for: Self.user.sealBytes(tenant: "acme")))
-        #expect(!sealer.isValid(seal, for: Self.user.sealBytes(tenant: "acme2")))
-        #expect(!sealer.isValid("not a seal", for: Self.user.sealBytes(tenant: "acme")))
-        #expect(!sealer.isValid("", for: Self.user.sealBytes(tenant: "acme")))
+        #expect(!other.isValid(seal, for: Self.user.sealBytes(tenant: "acme", passwordHash: nil)))
+        #expect(!sealer.isValid(seal, for: Self.user.sealBytes(tenant: "acme2", passwordHash: nil)))
+        #expect(!sealer.isValid("not a seal", for: Self.user.sealBytes(tenant: "acme", passwordHash: nil)))
+        #expect(!sealer.isValid("", for: Self.user.sealBytes(tenant: "acme", passwordHash: nil)))
     }
 
     @Test("a seal over the tenant row detects a changed serial number")
