@@ -115,6 +115,11 @@ public protocol LicenseStoring: Sendable {
     func upkeep(tenant: String, now: Date) async throws -> Bool
     /// Raises one `tamper-detected` event (and audit entry) per problem row not reported before.
     func recordTamper(tenant: String, problems: [IntegrityProblem], now: Date) async throws -> [SystemEvent]
+    /// Accepts the tenant's local rows as they are now (an operator has inspected them): re-seals every local row
+    /// whose seal fails, re-links the audit chain, records the commitment of the rows as they are and finishes the
+    /// active `tamper-detected` events, with the digests before and after in the audit chain. Vendor-signed rows are
+    /// not touched: a forged module row stays void. Refused when the installation key opens no row of the tenant.
+    func repairAcceptingCurrent(tenant: String, actor: String, now: Date) async throws -> RepairReport
 
     // MARK: Metering
     /// The built-in services and the tenant's own.

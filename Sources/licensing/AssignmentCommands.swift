@@ -223,6 +223,49 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 }
 
+struct RepairCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repair",
+        abstract: "Accept the tenant's local rows as they are now and re-seal them (after inspecting what verify reports).",
+        discussion: """
+            Re-seals every local row whose seal fails, re-links the audit chain, records the rows as they are in the \
+            sealed head and finishes the tamper-detected events; the digests before and after go into the audit chain. \
+            Vendor-signed rows are not touched: a forged or restored module row stays void. Asks for confirmation \
+            unless --yes is given. Exit 3 when the installation key does not match the database.
+            """)
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Accept the current rows (required: repair does nothing else).") var acceptCurrent = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+
+    func run() async throws {
+        try await guarded {
+            guard acceptCurrent else {
+                throw CLIError.input("repair needs --accept-current: it re-seals the rows as they are now")
+            }
+            let opened = try await store.openStore()
+            let tenant = try await store.resolveTenant(opened)
+            let problems = try await opened.verify(tenant: tenant)
+            if problems.isEmpty && !store.json { Output.line("verify finds nothing to repair; the head is re-recorded anyway") }
+            for p in problems where !store.json { Output.line("\(p.table) \(p.key): \(p.problem)") }
+            if !yes {
+                Output.line(
+                    "Re-seal tenant '\(tenant)' with these rows as they are now (\(problems.count) problems)? Type 'accept' to go on:"
+                )
+                guard readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "accept" else {
+                    throw CLIError.refused("not confirmed; nothing was changed")
+                }
+            }
+            let report = try await opened.repairAcceptingCurrent(tenant: tenant, actor: store.actor, now: Date())
+            if store.json { return Output.json(report) }
+            let counts = report.resealed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            Output.line("re-sealed: " + (counts.isEmpty ? "nothing" : counts.joined(separator: ", ")))
+            Output.line(
+                "tables whose recorded digest changed: "
+                    + (report.changedTables.isEmpty ? "none" : report.changedTables.joined(separator: ", ")))
+        }
+    }
+}
+
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit log, newest first.")
     @OptionGroup var store: StoreOptions

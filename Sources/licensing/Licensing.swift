@@ -18,7 +18,7 @@ struct Licensing: AsyncParsableCommand {
         subcommands: [
             IssuerCommand.self, InitCommand.self, LicenseCommand.self, UserCommand.self, SatelliteCommand.self,
             AssignCommand.self, UnassignCommand.self, CheckCommand.self, LoginCheckCommand.self,
-            CountUsersCommand.self, FencingCommand.self, VerifyCommand.self, AuditCommand.self, ServeCommand.self,
+            CountUsersCommand.self, FencingCommand.self, VerifyCommand.self, RepairCommand.self, AuditCommand.self, ServeCommand.self,
             TokenCommand.self, DemoCommand.self, EventsCommand.self, StatusCommand.self, UsageCommand.self,
             MigrateCommand.self, MigrateDataCommand.self,
         ])

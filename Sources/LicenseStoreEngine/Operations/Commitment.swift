@@ -122,6 +122,13 @@ extension LicenseEngine {
         return head
     }
 
+    /// Takes `head` as the head of this transaction without checking its seal: only a repair does this, after
+    /// checking that the installation key opens the tenant's rows.
+    func adoptHead(_ s: Backend.Session, tenant: String, _ head: TenantHeadRecord) {
+        note(s, tenant: tenant, table: "tenant_head", added: .zero)
+        s.changes.head = head
+    }
+
     func updateHead(_ s: Backend.Session, tenant: String, _ change: (inout TenantHeadRecord) throws -> Void) throws {
         var head = try pendingHead(s, tenant: tenant)
         try change(&head)

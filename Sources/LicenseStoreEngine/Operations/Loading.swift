@@ -60,11 +60,15 @@ extension LicenseEngine {
         }
     }
 
-    /// Owners whose rows verify, each with only its verified module rows.
+    /// Owners whose rows verify and whose package is the one the sealed head records (an older package's rows put
+    /// back grant nothing to a write either), each with only its verified module rows.
     func loadOwners(_ s: Backend.Session, tenant: Tenant, only owner: String? = nil) throws -> [String: OwnerLicense] {
+        let commitment = try (s.changes.head ?? loadHead(s, tenant: tenant.id)).head.commitment
         var result: [String: OwnerLicense] = [:]
         for rows in try loadOwnerRows(s, tenant: tenant, only: owner) {
-            if let verified = rows.verified { result[rows.record.header.owner] = verified }
+            let name = rows.record.header.owner
+            if let commitment, commitment.owners[name]?.highestIssuedAt != rows.record.header.issuedAt.epochSeconds { continue }
+            if let verified = rows.verified { result[name] = verified }
         }
         return result
     }

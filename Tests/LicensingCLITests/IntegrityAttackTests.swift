@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The attacks of issue 12 (Why 1–5) against licensing.sqlite with SQL access but not the installation key: each is
+/// named by `verify` (exit 3) and grants nothing; `repair --accept-current` then accepts the rows an operator has
+/// inspected without granting beyond a count, and a wrong key writes nothing.
+@Suite("Attacks on the state as a whole: replayed, restored and deleted rows")
+struct IntegrityAttackTests {
+    /// SUPEROFFICE's sample package with `web` sold `webCount` times, issued `hours` after the fixture's base time.
+    static func package(_ fixture: Fixture, webCount: Int, hours: Double = 0) async throws -> String {
+        try await fixture.issue(
+            .sample(issuedAt: fixture.baseTime.addingTimeInterval(hours * 3_600), webCount: webCount),
+            as: "web-\(webCount)-\(hours)")
+    }
+
+    /// Users holding user and web (in this order: the oldest first).
+    static func holders(_ fixture: Fixture, _ names: [String]) async throws {
+        for name in names {
+            try await fixture.addUser(name)
+            try await fixture.assign(name, "superoffice.user")
+            try await fixture.assign(name, "superoffice.web")
+        }
+    }
+
+    static func check(_ fixture: Fixture, _ user: String, _ module: String = "superoffice.web") async throws -> CheckJSON {
+        try await fixture.licensing("check", "--user", user, "--module", module, "--json").json(CheckJSON.self)
+    }
+
+    static func verify(_ fixture: Fixture) async throws -> (exitCode: Int32, problems: [VerifyJSON.Problem]) {
+        let result = try await fixture.licensing("verify", "--json")
+        return (result.exitCode, try result.json(VerifyJSON.self).problems)
+    }
+
+    @Test("Why 1: a deleted assignment put back with its seal is named, and web never grants more than its 3 seats")
+    func replayedAssignment() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        try await fixture.initTenant()
+        try await fixture.licensing("license", "activate", try await Self.package(fixture, webCount: 3)).requireSuccess()
+        try await Self.holders(fixture, ["alice", "bob", "carol"])
+
+        // When alice's web row is saved, she is unassigned, dave takes the seat, and her row is put back
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in
+            try db.execute(
+                sql:
+                    "CREATE TABLE saved AS SELECT * FROM assignment WHERE module_name = 'web' AND user_id = (SELECT id FROM user WHERE user_name = 'alice')"
+            )
+        }
+        try await fixture.licensing("unassign", "--user", "alice", "--module", "superoffice.web").requireSuccess()
+        try await Self.holders(fixture, ["dave"])
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in
+            try db.execute(sql: "INSERT INTO assignment SELECT * FROM saved")
+            try db.execute(sql: "DROP TABLE saved")
+        }
+
+        // Then verify names the table, and exactly three of the four holders are granted web: the oldest three
+        let (exitCode, problems) = try await Self.verify(fixture)
+        #expect(exitCode == 3 && problems.contains { $0.table == "assignment" }, "\(problems)")
+        var granted: [String] = []
+        for user in ["alice", "bob", "carol", "dave"] {
+            let answer = try await Self.check(fixture, user)
+            if answer.granted { granted.append(user) } else { #expect(answer.reason == "module-integrity", "\(user): \(answer)") }
+        }
+        #expect(granted == ["alice", "bob", "carol"], "granted: \(granted)")
+
+        // And the rows an operator accepts with repair verify again, still without a fourth holder
+        let repair = try await fixture.licensing("repair", "--accept-current", "--yes")
+        #expect(repair.exitCode == 0, "\(repair)")
+        #expect(try await Self.verify(fixture).exitCode == 0)
+        #expect(try await Self.check(fixture, "dave").reason == "module-integrity")
+        #expect(try await fixture.licensing("audit", "--limit", "1").stdout.contains("integrity.repair"))
+    }
+
+    @Test("Why 2: an older package's rows put back are named and grant nothing; a write on them is refused")
+    func restoredOlderPackage() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        try await fixture.initTenant()
+        try await fixture.licensing("license", "activate", try await Self.package(fixture, webCount: 10)).requireSuccess()
+        try await Self.holders(fixture, ["alice", "bob", "carol"])
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in
+            try db.execute(sql: "CREATE TABLE saved_owner AS SELECT * FROM license_owner")
+            try db.execute(sql: "CREATE TABLE saved_module AS SELECT * FROM module_license")
+        }
+        try await fixture.licensing("license", "activate", try await Self.package(fixture, webCount: 3, hours: 1))
+            .requireSuccess()
+
+        // When the older package's validly signed rows are put back
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in
+            try db.execute(sql: "DELETE FROM module_license")
+            try db.execute(sql: "DELETE FROM license_owner")
+            try db.execute(sql: "INSERT INTO license_owner SELECT * FROM saved_owner")
+            try db.execute(sql: "INSERT INTO module_license SELECT * FROM saved_module")
+            try db.execute(sql: "DROP TABLE saved_owner")
+            try db.execute(sql: "DROP TABLE saved_module")
+        }
+
+        // Then verify names the owner, its modules grant nothing, and a fourth seat cannot be taken on them
+        let (exitCode, problems) = try await Self.verify(fixture)
+        #expect(exitCode == 3 && problems.contains { $0.table == "license_owner" && $0.key == "SUPEROFFICE" }, "\(problems)")
+        #expect(try await Self.check(fixture, "alice").reason == "module-integrity")
+        try await fixture.addUser("dave")
+        let before = try fixture.dump()
+        let assign = try await fixture.licensing("assign", "--user", "dave", "--module", "superoffice.user")
+        #expect(assign.exitCode != 0, "\(assign)")
+        expectUnchanged(before, try fixture.dump(), "a refused assignment on restored rows")
+    }
+
+    @Test("Why 3: an owner's deleted rows are named, and the older package still cannot be activated")
+    func deletedOwner() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        try await fixture.initTenant()
+        let older = try await Self.package(fixture, webCount: 10)
+        try await fixture.licensing("license", "activate", try await Self.package(fixture, webCount: 10, hours: 1))
+            .requireSuccess()
+
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in
+            try db.execute(sql: "DELETE FROM module_license")
+            try db.execute(sql: "DELETE FROM license_owner")
+        }
+
+        let (exitCode, problems) = try await Self.verify(fixture)
+        #expect(
+            exitCode == 3 && problems.contains { $0.table == "license_owner" && $0.problem.contains("deleted") }, "\(problems)")
+        let before = try fixture.dump()
+        let activate = try await fixture.licensing("license", "activate", older)
+        #expect(activate.exitCode == 1 && activate.stderr.contains("not newer than the one stored"), "\(activate)")
+        expectUnchanged(before, try fixture.dump(), "a refused rollback")
+    }
+
+    @Test("Why 4: an edited tamper-detected event does not hide the report, and a wrong key writes nothing")
+    func reportingNeverHides() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        try await fixture.initTenant()
+        try await fixture.licensing("license", "activate", try await Self.package(fixture, webCount: 10)).requireSuccess()
+        try await Self.holders(fixture, ["alice"])
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in try db.execute(sql: "UPDATE user SET is_administrator = 1") }
+        #expect(try await Self.verify(fixture).exitCode == 3)
+
+        // When the tamper-detected event's message is edited
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in
+            try db.execute(sql: "UPDATE system_event SET message = 'all fine' WHERE key = 'tamper-detected'")
+        }
+
+        // Then verify still exits 3 and names the user row and the edited event, every time it runs
+        for _ in 1...2 {
+            let (exitCode, problems) = try await Self.verify(fixture)
+            #expect(exitCode == 3, "\(problems)")
+            #expect(problems.contains { $0.table == "user" && $0.key == "alice" }, "\(problems)")
+            #expect(problems.contains { $0.table == "system_event" }, "\(problems)")
+        }
+
+        // And under another installation key verify and repair write nothing and say why
+        let keyFile = fixture.dataDirectory.appendingPathComponent("installation.key")
+        let key = try Data(contentsOf: keyFile)
+        defer { try? key.write(to: keyFile) }
+        try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: keyFile)
+        let before = try fixture.dump()
+        for arguments in [["verify"], ["repair", "--accept-current", "--yes"]] {
+            let result = try await fixture.licensing(arguments: arguments)
+            #expect(result.exitCode == 3, "\(arguments): \(result)")
+            #expect(result.stderr.contains("the installation key does not match this database"), "\(arguments): \(result)")
+        }
+        expectUnchanged(before, try fixture.dump(), "verify and repair under a wrong key")
+    }
+
+    @Test(
+        "Why 5: a deleted or edited no-login event blocks logins (fails closed) and is named",
+        arguments: [
+            "DELETE FROM system_event WHERE key = 'no-login'",
+            "UPDATE system_event SET status = 'finished' WHERE key = 'no-login'",
+        ])
+    func blockingEventFailsClosed(_ sql: String) async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        try await fixture.initTenant()
+        try await fixture.licensing("license", "activate", try await Self.package(fixture, webCount: 10)).requireSuccess()
+        try await Self.holders(fixture, ["alice"])
+        try await fixture.licensing("events", "add", "--key", "no-login", "--message", "Upgrade tonight").requireSuccess()
+        let blocked = try await Probe.login(user: "alice", client: "web").run(fixture)
+        #expect(!blocked.isGranted)
+
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in try db.execute(sql: sql) }
+
+        let (isAllowed, result) = try await Probe.login(user: "alice", client: "web").run(fixture)
+        #expect(!isAllowed && result.stdout.contains("event-integrity"), "\(result)")
+        let (exitCode, problems) = try await Self.verify(fixture)
+        #expect(exitCode == 3 && problems.contains { $0.table == "system_event" }, "\(problems)")
+    }
+
+    @Test("repair needs --accept-current and a confirmation; without them nothing changes")
+    func repairAsks() async throws {
+        let (fixture, _) = try await Fixture.licensed()
+        defer { fixture.remove() }
+        try await fixture.addUser("alice")
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in try db.execute(sql: "UPDATE user SET can_log_in = 0") }
+        let before = try fixture.dump()
+        let bare = try await fixture.licensing("repair")
+        #expect(bare.exitCode == 2 && bare.stderr.contains("--accept-current"), "\(bare)")
+        let declined = try await fixture.licensing("repair", "--accept-current", stdin: Data("no\n".utf8))
+        #expect(declined.exitCode == 1, "\(declined)")
+        expectUnchanged(before, try fixture.dump(), "an unconfirmed repair")
+        let confirmed = try await fixture.licensing("repair", "--accept-current", stdin: Data("accept\n".utf8))
+        #expect(confirmed.exitCode == 0 && confirmed.stdout.contains("user 1"), "\(confirmed)")
+        #expect(try await Self.verify(fixture).exitCode == 0)
+    }
+}
