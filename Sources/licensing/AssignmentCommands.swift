@@ -16,7 +16,7 @@ struct AssignCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let key = try parseModule(module)
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
@@ -63,7 +63,7 @@ struct UnassignCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let key = try parseModule(module)
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
@@ -98,7 +98,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "OWNER.MODULE.") var module: String
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let key = try parseModule(module)
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
@@ -110,7 +110,12 @@ struct CheckCommand: AsyncParsableCommand {
             }
             switch decision.reason {
             case .granted: return
-            case .unknownUser, .unknownModule: throw ExitCode(2)
+            case .unknownUser:
+                Output.error(LicenseInputError.unknownUser(user).description)
+                throw ExitCode(2)
+            case .unknownModule:
+                Output.error(LicenseInputError.unknownModule(key.description).description)
+                throw ExitCode(2)
             default: throw ExitCode(1)
             }
         }
@@ -125,7 +130,7 @@ struct LoginCheckCommand: AsyncParsableCommand {
     @Option(help: "web or windows.") var client: LoginClient
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let decision = try await sqlite.loadSnapshot(tenant: tenant).loginCheck(userName: user, client: client)
@@ -135,7 +140,10 @@ struct LoginCheckCommand: AsyncParsableCommand {
                 Output.line(decision.allowed ? "allowed" : "denied: " + decision.reasons.map(\.rawValue).joined(separator: ", "))
                 if let motd = decision.messageOfTheDay { Output.line("message of the day: \(motd)") }
             }
-            if decision.reasons == [.unknownUser] { throw ExitCode(2) }
+            if decision.reasons == [.unknownUser] {
+                Output.error(LicenseInputError.unknownUser(user).description)
+                throw ExitCode(2)
+            }
             if !decision.allowed { throw ExitCode(1) }
         }
     }
@@ -148,7 +156,7 @@ struct CountUsersCommand: AsyncParsableCommand {
     @Flag(help: "Count only users who can log in and are not retired.") var activeOnly = false
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let counts = try await sqlite.loadSnapshot(tenant: tenant).userCounts(activeOnly: activeOnly)
@@ -167,7 +175,7 @@ struct FencingCommand: AsyncParsableCommand {
     @Flag(help: "List every restricted module, also those below 85 % in use.") var all = false
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let entries = try await sqlite.loadSnapshot(tenant: tenant).fencing()
@@ -195,7 +203,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let problems = try await sqlite.verify(tenant: tenant)
@@ -238,7 +246,7 @@ struct RepairCommand: AsyncParsableCommand {
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             guard acceptCurrent else {
                 throw CLIError.input("repair needs --accept-current: it re-seals the rows as they are now")
             }
@@ -277,7 +285,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             guard (1...1_000).contains(limit) else { throw CLIError.input("--limit must be between 1 and 1000") }
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)

@@ -30,7 +30,7 @@ struct EventsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let now = Date()
@@ -57,7 +57,7 @@ struct EventsCommand: AsyncParsableCommand {
         @Option(help: "When it ends by itself (ISO 8601).") var finish: String?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let draft = EventDraft(
                     key: key, scope: scope, scopeOwner: owner, message: message,
                     expectedFinish: try EventsCommand.parseDate(finish))
@@ -77,7 +77,7 @@ struct EventsCommand: AsyncParsableCommand {
         @Option(help: "The new finish time (ISO 8601), or 'none'.") var finish: String?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 var changes = EventChanges(message: message)
                 if let finish {
                     changes.expectedFinish = finish == "none" ? .some(nil) : .some(try EventsCommand.parseDate(finish))
@@ -98,7 +98,7 @@ struct EventsCommand: AsyncParsableCommand {
         @Argument(help: "The event id.") var id: Int64
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let event = try await sqlite.finishEvent(tenant: tenant, id: id, actor: store.actor, now: Date())
@@ -113,7 +113,7 @@ struct EventsCommand: AsyncParsableCommand {
         @Argument(help: "The event id.") var id: Int64
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 try await sqlite.deleteEvent(tenant: tenant, id: id, actor: store.actor, now: Date())
@@ -129,7 +129,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             let sqlite = try await store.openStore()
             let tenant = try await store.resolveTenant(sqlite)
             let now = Date()

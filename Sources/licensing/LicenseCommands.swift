@@ -37,7 +37,7 @@ struct LicenseCommand: AsyncParsableCommand {
         @Argument(help: "The package file.") var package: String
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let data = try readInputFile(package, what: "package", limit: PackageVerifier.sizeLimit)
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
@@ -55,7 +55,7 @@ struct LicenseCommand: AsyncParsableCommand {
         @Argument(help: "The package file.") var package: String
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let data = try readInputFile(package, what: "package", limit: PackageVerifier.sizeLimit)
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
@@ -74,7 +74,7 @@ struct LicenseCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let report = LicenseListReport.make(from: try await sqlite.loadSnapshot(tenant: tenant), now: Date())

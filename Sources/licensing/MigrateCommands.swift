@@ -40,7 +40,7 @@ struct MigrateDataCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document to stdout.") var json = false
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: json) {
             guard case .sqlite(let directory) = try StoreLocation.parse(from) else {
                 throw CLIError.input("--from must be sqlite:DATA_DIRECTORY")
             }
@@ -75,7 +75,13 @@ struct MigrateDataCommand: AsyncParsableCommand {
                     }
                 }
                 if problems.values.contains(where: { !$0.isEmpty }) {
-                    throw CLIError.integrity("the copied data does not verify (it did not on the source either)")
+                    let message = "the copied data does not verify (it did not on the source either)"
+                    // With --json the report above, naming the problems, stays stdout's one document.
+                    guard !json else {
+                        Output.error(message)
+                        throw ExitCode(3)
+                    }
+                    throw CLIError.integrity(message)
                 }
             } catch {
                 await target.close()

@@ -42,43 +42,47 @@ enum Output {
     }
 }
 
-/// Runs a command body and maps what it throws to a message on stderr and the documented exit code.
-func guarded(_ body: () async throws -> Void) async throws {
+/// Runs a command body and maps what it throws to a message on stderr and the documented exit code; with `json`, the
+/// error is also stdout's one JSON document, `{"error": {"code": "…", "message": "…"}}` (the API's error shape).
+func guarded(json: Bool = false, _ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as ExitCode {
         throw error
     } catch {
-        let (message, exitCode) = report(error)
+        let (message, code, exitCode) = report(error)
         Output.error(message)
+        if json { Output.json(["error": ["code": code, "message": message]]) }
         throw ExitCode(exitCode)
     }
 }
 
-/// What the CLI says about an error, and its exit code: 1 refused, 2 invalid input, 3 integrity, 4 database unavailable.
-func report(_ error: any Error) -> (message: String, exitCode: Int32) {
+/// What the CLI says about an error, its stable code (as the API names it) and its exit code: 1 refused, 2 invalid
+/// input, 3 integrity, 4 database unavailable.
+func report(_ error: any Error) -> (message: String, code: String, exitCode: Int32) {
     switch error {
     case let error as LicenseInputError:
-        return (error.description, 2)
+        return (error.description, error.code, 2)
     case let error as LicenseRefusal:
-        return (error.message, error.code == .integrity ? 3 : 1)
+        return (error.message, error.code.rawValue, error.code == .integrity ? 3 : 1)
     case let error as CLIError:
         switch error {
-        case .input: return (error.description, 2)
-        case .refused: return (error.description, 1)
-        case .integrity: return (error.description, 3)
+        case .input: return (error.description, "invalid-input", 2)
+        case .refused: return (error.description, "refused", 1)
+        case .integrity: return (error.description, LicenseRefusal.Code.integrity.rawValue, 3)
         }
     case let error as StoreUnavailable:
-        return ("database unavailable: \(error.message)", 4)
+        return ("database unavailable: \(error.message)", "database-unavailable", 4)
     case let error as StoreBusy:
-        return ("database busy: \(error.message); try again", 4)
+        return ("database busy: \(error.message); try again", "database-busy", 4)
     case let error as UserImportFailed:
-        // How far the import came and why it stopped, with the exit code of why.
-        return (error.description, report(error.cause).exitCode)
+        // How far the import came and why it stopped, with the code and exit code of why.
+        let cause = report(error.cause)
+        return (error.description, cause.code, cause.exitCode)
     case let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile:
-        return ("file not found: \((error.userInfo[NSFilePathErrorKey] as? String) ?? "?")", 2)
+        return ("file not found: \((error.userInfo[NSFilePathErrorKey] as? String) ?? "?")", "invalid-input", 2)
     default:
-        return ("\(error)", 2)
+        return ("\(error)", "invalid-input", 2)
     }
 }
 

@@ -105,7 +105,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "A name to recognise the token by.") var name = "token"
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 guard isOperator != (role != nil) else { throw CLIError.input("pass either --role or --operator") }
                 guard role != .operator else { throw CLIError.input("use --operator for operator tokens") }
                 let sqlite = try await store.openStore()
@@ -128,7 +128,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(name: .customLong("operator"), help: "List operator tokens.") var isOperator = false
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = isOperator ? nil : try await store.resolveTenant(sqlite)
                 var tokens = try await sqlite.tokens(tenant: tenant)
@@ -149,7 +149,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "The token id (the 12 hex digits after lic_).") var id: String
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 guard id.count == 12, id.allSatisfy(\.isHexDigit) else { throw CLIError.input("a token id is 12 hex digits") }
                 let sqlite = try await store.openStore()
                 try await sqlite.revokeToken(id: id, actor: store.actor, now: Date())

@@ -14,7 +14,7 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: "Who owns the database (shown on the status page).") var databaseOwner: String?
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: store.json) {
             guard let tenantID = store.tenant ?? ProcessInfo.processInfo.environment["LICENSING_TENANT"] else {
                 throw CLIError.input("pass --tenant with the new tenant's id")
             }
@@ -46,7 +46,7 @@ struct SatelliteCommand: AsyncParsableCommand {
         @Option(help: "The satellite's name.") var name: String
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let satellite = try await sqlite.addSatellite(tenant: tenant, name: name, actor: store.actor, now: Date())

@@ -35,7 +35,7 @@ struct UsageCommand: AsyncParsableCommand {
         @Option(help: "The subject, for services that count unique subjects.") var subject: String?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let occurredAt = try EventsCommand.parseDate(at) ?? Date()
                 let eventID = id ?? Base64URL.encode(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
                 let sqlite = try await store.openStore()
@@ -64,7 +64,7 @@ struct UsageCommand: AsyncParsableCommand {
         @Option(help: "YYYY-MM (default: this month).") var month: String?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let report = try await UsageCommand.report(sqlite, tenant: tenant, month: try UsageCommand.month(month))
@@ -85,7 +85,7 @@ struct UsageCommand: AsyncParsableCommand {
         @Option(help: "YYYY-MM (default: this month).") var month: String?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let m = try UsageCommand.month(month)
@@ -116,7 +116,7 @@ struct UsageCommand: AsyncParsableCommand {
         @Option(help: "ISO 4217 currency.") var currency: String?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 if let service {
@@ -150,7 +150,7 @@ struct UsageCommand: AsyncParsableCommand {
         @Option(help: "The unit shown.") var unit: String
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 try await sqlite.defineService(
@@ -169,7 +169,7 @@ struct UsageCommand: AsyncParsableCommand {
         @Option(help: "Whole months to keep before this one.") var keepMonths: Int = 13
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let removed = try await sqlite.pruneUsage(tenant: tenant, keepMonths: keepMonths, now: Date())

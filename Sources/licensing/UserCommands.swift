@@ -21,7 +21,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "E-mail address.") var email: String?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 var hash: String?
                 if passwordStdin {
                     guard admin else { throw CLIError.input("--password-stdin is only for administrators (--admin)") }
@@ -50,7 +50,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "employee, resource, external, anonymous or system.") var type: UserType?
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let changes = UserChanges(
                     canLogIn: canLogIn, retired: retired, waitingForApproval: waitingForApproval, type: type)
                 guard changes != UserChanges() else { throw CLIError.input("nothing to change: pass at least one of the flags") }
@@ -72,7 +72,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)
                 let snapshot = try await sqlite.loadSnapshot(tenant: tenant)
@@ -106,7 +106,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "The CSV file.") var csv: String
 
         func run() async throws {
-            try await guarded {
+            try await guarded(json: store.json) {
                 let users = try UserCSV.parse(try readInputFile(csv, what: "CSV file", limit: 64 << 20))
                 let sqlite = try await store.openStore()
                 let tenant = try await store.resolveTenant(sqlite)

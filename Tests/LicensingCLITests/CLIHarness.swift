@@ -124,6 +124,11 @@ final class RunningProcess: Sendable {
     /// Sends SIGKILL (a no-op if the process has ended).
     func kill9() { process.send(SIGKILL) }
 
+    /// What the process has written to stdout and stderr so far (a server's log, while it runs).
+    var outputSoFar: String { process.stdoutSoFar + process.stderrSoFar }
+
+    var hasEnded: Bool { process.hasEnded }
+
     /// Waits for the end and collects the output; a process still running after `timeout` is killed and reported.
     func wait(timeout: Duration = .seconds(120)) async throws -> CLIResult {
         let outcome = await process.wait(timeout: timeout)

@@ -79,8 +79,10 @@ struct Fixture: Sendable {
         let fixture = Fixture(sandbox: try Sandbox(), baseTime: Date(timeIntervalSince1970: now - 7 * 86_400))
         try await CLI.run(["issuer", "root-key", "--out", fixture.rootKey]).requireSuccess()
         for owner in owners {
-            try await CLI.run(["issuer", "owner-key", "--owner", owner, "--root", fixture.rootKey, "--out", fixture.ownerKey(owner)])
-                .requireSuccess()
+            try await CLI.run([
+                "issuer", "owner-key", "--owner", owner, "--root", fixture.rootKey, "--out", fixture.ownerKey(owner),
+            ])
+            .requireSuccess()
         }
         return fixture
     }
@@ -97,8 +99,10 @@ struct Fixture: Sendable {
         let specPath = path("\(name).spec.json")
         try JSONEncoder().encode(spec).write(to: URL(fileURLWithPath: specPath))
         let out = path("\(name).license")
-        try await CLI.run(["issuer", "issue", "--owner-key", ownerKey ?? self.ownerKey(spec.owner), "--spec", specPath, "--out", out])
-            .requireSuccess()
+        try await CLI.run([
+            "issuer", "issue", "--owner-key", ownerKey ?? self.ownerKey(spec.owner), "--spec", specPath, "--out", out,
+        ])
+        .requireSuccess()
         return out
     }
 
@@ -232,5 +236,28 @@ struct UserListJSON: Decodable {
 
     func user(_ name: String) throws -> User {
         try #require(users.first { $0.userName == name }, "no user \(name) in \(users.map(\.userName))")
+    }
+}
+
+/// The one JSON document `--json` prints for an error: `{"error": {"code": "…", "message": "…"}}`.
+struct ErrorJSON: Decodable {
+    struct Body: Decodable {
+        var code: String
+        var message: String
+    }
+    var error: Body
+}
+
+extension CLIResult {
+    /// The `--json` error document on stdout, checked to be the only thing there (the keys `error`, `code`, `message`
+    /// and nothing else) and to carry the message stderr shows.
+    func errorJSON(sourceLocation: SourceLocation = #_sourceLocation) throws -> ErrorJSON.Body {
+        let object = try jsonObject()
+        try #require(Set(object.keys) == ["error"], "stdout holds only the error: \(self)", sourceLocation: sourceLocation)
+        let body = try #require(object["error"] as? [String: Any], "\(self)", sourceLocation: sourceLocation)
+        #expect(Set(body.keys) == ["code", "message"], "\(self)", sourceLocation: sourceLocation)
+        let error = try json(ErrorJSON.self).error
+        #expect(stderr == "error: \(error.message)\n", "stderr shows the same message: \(self)", sourceLocation: sourceLocation)
+        return error
     }
 }
