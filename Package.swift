@@ -92,6 +92,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The admin pages' templates, stylesheet and script, read at start-up (Bundle.module).
+            resources: [.copy("Resources/Admin")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -6,10 +6,13 @@ import Logging
 
 /// Registers the administrators' web pages (issue 7): `/` and everything under `/admin/`.
 ///
-/// Server-rendered HTML from Mustache templates compiled into the binary, a stylesheet and a small script served from
-/// `/admin/assets/`. Sign-in is per tenant with an administrator's user name and password; sessions live in memory.
-func registerAdminUI(on router: Router<LicenseRequestContext>, store: any LicenseStoring, snapshots: SnapshotCache) {
-    let ui = AdminUI(store: store, snapshots: snapshots)
+/// Server-rendered HTML from the Mustache templates in `Resources/Admin/templates`, read at start-up (`resources`), a
+/// stylesheet and a small script served from `/admin/assets/`. Sign-in is per tenant with an administrator's user name
+/// and password; sessions live in memory.
+func registerAdminUI(
+    on router: Router<LicenseRequestContext>, store: any LicenseStoring, snapshots: SnapshotCache, resources: AdminResources
+) {
+    let ui = AdminUI(store: store, snapshots: snapshots, renderer: resources.renderer)
     router.get("/") { _, _ in Response.redirect(to: "/admin/licenses") }
     router.get("admin") { _, _ in Response.redirect(to: "/admin/licenses") }
 
@@ -35,16 +38,17 @@ struct AdminUI: Sendable {
     let store: any LicenseStoring
     let snapshots: SnapshotCache
     let sessions = AdminSessionStore()
-    let renderer = AdminRenderer()
+    let renderer: AdminRenderer
 
-    init(store: any LicenseStoring, snapshots: SnapshotCache) {
+    init(store: any LicenseStoring, snapshots: SnapshotCache, renderer: AdminRenderer) {
         self.store = store
         self.snapshots = snapshots
+        self.renderer = renderer
     }
 
     /// A page: the body template rendered with `model`, inside the layout (navigation, flashes, message of the day).
     func page(
-        _ template: String, _ model: Any, title: String, section: AdminSection, context: AdminContext,
+        _ template: AdminTemplate, _ model: Any, title: String, section: AdminSection, context: AdminContext,
         status: HTTPResponse.Status = .ok
     ) async -> Response {
         let body = renderer.render(model, template: template)
@@ -63,7 +67,7 @@ struct AdminUI: Sendable {
         let layout = LayoutView(
             title: title, body: body, session: context.session, section: section, companyName: companyName,
             flashes: flashes, messageOfTheDay: messageOfTheDay)
-        return htmlResponse(renderer.render(layout, template: "layout"), status: status)
+        return htmlResponse(renderer.render(layout, template: .layout), status: status)
     }
 
     /// Post/redirect/get: a flash for the next page, then a 303 to it.
@@ -110,9 +114,9 @@ struct AdminUI: Sendable {
             title: mapped.title, message: mapped.message, status: mapped.status.code, reference: reference,
             signedIn: context.session?.isSignedIn ?? false)
         let layout = LayoutView(
-            title: mapped.title, body: renderer.render(view, template: "error"), session: context.session, section: .none,
+            title: mapped.title, body: renderer.render(view, template: .error), session: context.session, section: .none,
             companyName: nil, flashes: [], messageOfTheDay: nil)
-        return htmlResponse(renderer.render(layout, template: "layout"), status: mapped.status)
+        return htmlResponse(renderer.render(layout, template: .layout), status: mapped.status)
     }
 
     /// Whether the browser reached the server over https (directly or through a proxy that says so).

@@ -56,7 +56,7 @@ struct AdminActivationController {
             let view = PreviewView(
                 csrf: session.csrf, preview: preview, fileName: session.pendingFileName ?? "license", snapshot: snapshot)
             return await ui.page(
-                "activation-preview", view, title: "Review the new license", section: .licenses, context: context)
+                .activationPreview, view, title: "Review the new license", section: .licenses, context: context)
         }
 
         group.get("activation/remove") { request, context in
@@ -72,7 +72,7 @@ struct AdminActivationController {
                     "/admin/activation/preview", context: context, .info, "Nothing more has to be removed for \(module).")
             }
             dialog.inDialog = false
-            return await ui.page("activation-remove", dialog, title: dialog.title, section: .licenses, context: context)
+            return await ui.page(.activationRemove, dialog, title: dialog.title, section: .licenses, context: context)
         }
 
         group.post("activation/remove") { _, context in
@@ -155,13 +155,13 @@ struct AdminActivationController {
             guard let result = session.lastActivation else { return Response.redirect(to: "/admin/licenses") }
             let snapshot = try await ui.snapshots.snapshot(tenant)
             let view = DoneView(result: result, snapshot: snapshot)
-            return await ui.page("activation-done", view, title: "New license activated", section: .licenses, context: context)
+            return await ui.page(.activationDone, view, title: "New license activated", section: .licenses, context: context)
         }
     }
 
     private func uploadPage(context: AdminContext, view: UploadView, status: HTTPResponse.Status = .ok) async -> Response {
         await ui.page(
-            "activation-upload", view, title: "Load license from file", section: .licenses, context: context, status: status)
+            .activationUpload, view, title: "Load license from file", section: .licenses, context: context, status: status)
     }
 
     private func clearPending(_ session: AdminSession) {

@@ -22,7 +22,7 @@ struct AdminAuditController {
             let view = AuditView(
                 csrf: session.csrf, entries: page, olderCursor: entries.count > Self.pageSize ? page.last?.sequence : nil,
                 isFirstPage: before == nil)
-            return await ui.page("audit", view, title: "Audit log", section: .audit, context: context)
+            return await ui.page(.audit, view, title: "Audit log", section: .audit, context: context)
         }
     }
 }

@@ -94,7 +94,7 @@ struct AdminAuthController {
             cookie = AdminUI.sessionCookie(session.id, request: request)
         }
         var response = await ui.page(
-            "login", view(context.session?.csrf ?? ""), title: "Sign in", section: .none, context: context, status: status)
+            .login, view(context.session?.csrf ?? ""), title: "Sign in", section: .none, context: context, status: status)
         if let cookie { response.setCookie(cookie) }
         return response
     }

@@ -38,7 +38,7 @@ struct AdminConsumptionController {
             let view = ConsumptionView(
                 csrf: session.csrf, services: services, months: months, reports: reports, running: running, chosen: chosen,
                 invoice: invoice, users: users, now: now)
-            return await ui.page("consumption", view, title: "Consumption", section: .consumption, context: context)
+            return await ui.page(.consumption, view, title: "Consumption", section: .consumption, context: context)
         }
     }
 }

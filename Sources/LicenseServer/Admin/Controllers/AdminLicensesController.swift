@@ -40,7 +40,7 @@ struct AdminLicensesController {
                 companyName: report.companyName, serialNumber: report.serialNumber, owner: owner, warnings: warnings,
                 selected: details?.module, details: details)
             return await ui.page(
-                "owner", view, title: "Licenses – \(owner.name)", section: .licenses, context: context)
+                .owner, view, title: "Licenses – \(owner.name)", section: .licenses, context: context)
         }
     }
 }

@@ -23,13 +23,13 @@ struct AdminStatusController {
             let view = StatusView(
                 csrf: session.csrf, tabs: AdminTabs.make(owners: owners, current: AdminTabs.status), report: report,
                 events: events, selectedID: selectedID, now: now, moduleLabel: AdminFormat.moduleLabel(in: snapshot))
-            return await ui.page("status", view, title: "Licenses – Status", section: .licenses, context: context)
+            return await ui.page(.status, view, title: "Licenses – Status", section: .licenses, context: context)
         }
 
         group.get("events/new") { _, context in
             let (session, _, _) = try context.signedIn()
             return await ui.page(
-                "event-form", EventFormView.new(csrf: session.csrf), title: "Add system event", section: .licenses,
+                .eventForm, EventFormView.new(csrf: session.csrf), title: "Add system event", section: .licenses,
                 context: context)
         }
 
@@ -54,7 +54,7 @@ struct AdminStatusController {
                     finishDate: form["finishDate"], finishTime: form["finishTime"])
                 view.confirmNoLogin = true
                 return await ui.page(
-                    "event-form", view, title: "Add system event", section: .licenses, context: context,
+                    .eventForm, view, title: "Add system event", section: .licenses, context: context,
                     status: .unprocessableContent)
             }
             do {
@@ -71,7 +71,7 @@ struct AdminStatusController {
                     finishDate: form["finishDate"], finishTime: form["finishTime"])
                 view.error = message
                 return await ui.page(
-                    "event-form", view, title: "Add system event", section: .licenses, context: context,
+                    .eventForm, view, title: "Add system event", section: .licenses, context: context,
                     status: .unprocessableContent)
             }
         }
@@ -80,7 +80,7 @@ struct AdminStatusController {
             let (session, tenant, _) = try context.signedIn()
             let event = try await self.event(context, tenant: tenant)
             return await ui.page(
-                "event-form", EventFormView.edit(csrf: session.csrf, event: event), title: "Edit system event",
+                .eventForm, EventFormView.edit(csrf: session.csrf, event: event), title: "Edit system event",
                 section: .licenses, context: context)
         }
 
@@ -102,7 +102,7 @@ struct AdminStatusController {
                 view.message = form.text("message") ?? ""
                 view.error = text
                 return await ui.page(
-                    "event-form", view, title: "Edit system event", section: .licenses, context: context,
+                    .eventForm, view, title: "Edit system event", section: .licenses, context: context,
                     status: .unprocessableContent)
             }
         }

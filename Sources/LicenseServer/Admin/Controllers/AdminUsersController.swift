@@ -21,13 +21,13 @@ struct AdminUsersController {
                 key = parsed
             }
             let view = UsersView(csrf: session.csrf, snapshot: snapshot, filter: key, now: Date())
-            return await ui.page("users", view, title: "Users", section: .users, context: context)
+            return await ui.page(.users, view, title: "Users", section: .users, context: context)
         }
 
         group.get("users/new") { _, context in
             let (session, _, _) = try context.signedIn()
             return await ui.page(
-                "user-new", NewUserView(csrf: session.csrf), title: "Add user", section: .users, context: context)
+                .userNew, NewUserView(csrf: session.csrf), title: "Add user", section: .users, context: context)
         }
 
         group.post("users") { _, context in
@@ -47,7 +47,7 @@ struct AdminUsersController {
                 view.fill(draft)
                 view.error = message
                 return await ui.page(
-                    "user-new", view, title: "Add user", section: .users, context: context, status: .unprocessableContent)
+                    .userNew, view, title: "Add user", section: .users, context: context, status: .unprocessableContent)
             }
             ui.snapshots.invalidate(tenant)
             return ui.redirect(
@@ -61,7 +61,7 @@ struct AdminUsersController {
             let snapshot = try await ui.snapshots.snapshot(tenant)
             guard let user = snapshot.user(named: name) else { throw AdminError.notFound("There is no user called \(name).") }
             let view = UserView(csrf: session.csrf, user: user, snapshot: snapshot, now: Date())
-            return await ui.page("user", view, title: "User \(user.userName)", section: .users, context: context)
+            return await ui.page(.user, view, title: "User \(user.userName)", section: .users, context: context)
         }
 
         group.post("users/:user") { _, context in

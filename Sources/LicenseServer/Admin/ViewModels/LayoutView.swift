@@ -1,0 +1,45 @@
+/// What the layout template shows around every page.
+struct LayoutView {
+    struct NavItem {
+        var label: String
+        var href: String
+        var current: Bool
+    }
+
+    struct FlashView {
+        var kind: String
+        var text: String
+        /// Errors are announced at once; other messages politely.
+        var role: String
+    }
+
+    var title: String
+    var body: String
+    var signedIn: Bool
+    var userName: String?
+    var companyName: String?
+    var csrf: String?
+    var nav: [NavItem]
+    var flashes: [FlashView]
+    var messageOfTheDay: String?
+
+    init(
+        title: String, body: String, session: AdminSession?, section: AdminSection, companyName: String?,
+        flashes: [AdminFlash], messageOfTheDay: String?
+    ) {
+        self.title = title
+        self.body = body
+        signedIn = session?.isSignedIn ?? false
+        userName = session?.userName
+        self.companyName = companyName
+        csrf = session?.csrf
+        nav =
+            signedIn
+            ? AdminSection.allCases.filter { $0 != .none }.map { NavItem(label: $0.label, href: $0.path, current: $0 == section) }
+            : []
+        self.flashes = flashes.map {
+            FlashView(kind: $0.kind.rawValue, text: $0.text, role: $0.kind == .error ? "alert" : "status")
+        }
+        self.messageOfTheDay = messageOfTheDay
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@testable import LicenseServer
+
+/// The admin pages' templates are files read at start-up (issue 14, Build 3): a missing or broken one stops the
+/// start with an error that names it, never a page.
+@Suite("Admin templates and assets")
+struct AdminResourcesTests {
+    static let templates = AdminResources.bundled.appendingPathComponent("templates")
+
+    @Test("the template files are exactly the templates the code renders, and every partial a template includes is one")
+    func templateFilesMatchTheCode() throws {
+        // Given the bundled template files
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.templates.path)
+            .filter { $0.hasSuffix(".mustache") }
+        let names = Set(files.map { String($0.dropLast(".mustache".count)) })
+
+        // Then they are the names of `AdminTemplate`, the only way the code names a template, …
+        #expect(names == Set(AdminTemplate.allCases.map(\.rawValue)))
+        // … and every `{{> partial}}` names one of them
+        for file in files {
+            let text = try String(contentsOf: Self.templates.appendingPathComponent(file), encoding: .utf8)
+            let partials = text.matches(of: /\{\{>\s*([A-Za-z0-9_-]+)\s*\}\}/).map { String($0.output.1) }
+            for partial in partials {
+                #expect(names.contains(partial), "\(file) includes the partial '\(partial)', which has no file")
+            }
+        }
+    }
+
+    @Test("the bundled templates load and render a page")
+    func bundledTemplatesLoad() async throws {
+        // When the application's resources are read as at start-up
+        let resources = try await AdminResources.load()
+
+        // Then a page renders with its data
+        let html = resources.renderer.render(
+            LayoutView(
+                title: "Sign in", body: "<p id=body>x</p>", session: nil, section: .none, companyName: "Acme AS", flashes: [],
+                messageOfTheDay: nil),
+            template: .layout)
+        #expect(html.contains("<title>Sign in · License server</title>"))
+        #expect(html.contains("<span class=\"company\">Acme AS</span>"))
+        #expect(html.contains("<p id=body>x</p>"))
+    }
+
+    @Test(
+        "a template that does not parse stops the start with an error naming it and where",
+        arguments: [
+            // A section closed under another name.
+            ("owner", "{{/groups}}", "{{/group}}", 56),
+            // A section never closed (found at the end of the file).
+            ("tabs", "{{/tabs}}", "", 7),
+        ])
+    func brokenTemplate(_ name: String, _ text: String, _ replacement: String, _ line: Int) async throws {
+        try await withCopyOfTemplates { directory in
+            // Given the templates with one of them broken
+            let file = directory.appendingPathComponent("\(name).mustache")
+            let original = try String(contentsOf: file, encoding: .utf8)
+            let broken = try #require(original.range(of: text).map { original.replacingCharacters(in: $0, with: replacement) })
+            try broken.write(to: file, atomically: true, encoding: .utf8)
+
+            // When the renderer is made, Then it throws, naming the template and the line
+            let error = try await #require(throws: AdminResourceError.self) {
+                try await AdminRenderer(directory: directory)
+            }
+            guard case let .unparsableTemplate(named, path, errorLine, _, _, _) = error else {
+                Issue.record("expected a parse error, got \(error)")
+                return
+            }
+            #expect(named == name)
+            #expect(path == file.path)
+            #expect(errorLine == line)
+            #expect(error.description.contains("the admin template '\(name)' does not parse"), "\(error)")
+        }
+    }
+
+    @Test("a missing template stops the start with an error naming it")
+    func missingTemplate() async throws {
+        try await withCopyOfTemplates { directory in
+            // Given the templates without the partial the user page includes
+            try FileManager.default.removeItem(at: directory.appendingPathComponent("module-node.mustache"))
+
+            // When the renderer is made, Then it throws, naming the template and the folder
+            let error = try await #require(throws: AdminResourceError.self) {
+                try await AdminRenderer(directory: directory)
+            }
+            #expect(error == .missingTemplates(["module-node"], directory: directory.path))
+            #expect(error.description.contains("'module-node' is missing: no module-node.mustache in \(directory.path)"))
+        }
+    }
+
+    @Test("a folder without templates stops the start")
+    func noTemplates() async throws {
+        let nowhere = FileManager.default.temporaryDirectory.appendingPathComponent("no-templates-\(UUID().uuidString)")
+        let error = try await #require(throws: AdminResourceError.self) {
+            try await AdminRenderer(directory: nowhere)
+        }
+        #expect(error == .missingTemplates(AdminTemplate.allCases.map(\.rawValue), directory: nowhere.path))
+    }
+
+    /// A copy of the bundled templates in a temporary folder, removed afterwards.
+    private func withCopyOfTemplates(_ body: (URL) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admin-templates-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.templates, to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(directory)
+    }
+}
