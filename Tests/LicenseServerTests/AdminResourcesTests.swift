@@ -1,4 +1,5 @@
 import Foundation
+import LicenseCore
 import Testing
 
 @testable import LicenseServer
@@ -42,6 +43,32 @@ struct AdminResourcesTests {
         #expect(html.contains("<title>Sign in · License server</title>"))
         #expect(html.contains("<span class=\"company\">Acme AS</span>"))
         #expect(html.contains("<p id=body>x</p>"))
+    }
+
+    @Test("the usage chart is drawn by its template: a column per month, the overage and the running month marked")
+    func usageChart() async throws {
+        // Given three months of e-mails, the second over its allowance, and the third running
+        let months = [Month(year: 2026, month: 10), Month(year: 2026, month: 11), Month(year: 2026, month: 12)]
+        let chart = UsageChart(
+            id: "chart-mail", title: "E-mails <sent>", unit: "emails",
+            points: [
+                .init(month: months[0], usage: 500, allowance: 1_000), .init(month: months[1], usage: 1_500, allowance: 1_000),
+                .init(month: months[2], usage: 200, allowance: 1_000),
+            ], runningMonth: months[2])
+
+        // When it is rendered
+        let svg = try await AdminResources.load().renderer.render(chart, template: .usageChart)
+
+        // Then it is one SVG with a group per month, the overage and the running month marked, every text escaped
+        #expect(svg.hasPrefix("<svg class=\"usage-chart\" id=\"chart-mail\" viewBox=\"0 0 640 240\""))
+        #expect(svg.components(separatedBy: "<g class=\"month").count - 1 == 3)
+        #expect(svg.components(separatedBy: "<rect class=\"bar-over\"").count - 1 == 1)
+        #expect(svg.contains("<g class=\"month running\"><title>Dec 2026: 200 emails, allowance 1,000 emails</title>"))
+        #expect(svg.contains("<title>Nov 2026: 1,500 emails, allowance 1,000 emails, over by 500 emails</title>"))
+        #expect(svg.contains("<title id=\"chart-mail-title\">E-mails &lt;sent&gt;: usage per month</title>"))
+        #expect(svg.contains("1 month is over the allowance."))
+        #expect(svg.contains("<path class=\"allowance-line\" d=\"M64 "))
+        #expect(svg.hasSuffix("</svg>\n"))
     }
 
     @Test(

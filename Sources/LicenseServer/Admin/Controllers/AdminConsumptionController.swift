@@ -70,7 +70,7 @@ struct ConsumptionView {
         var name: String
         var label: String
         var unit: String
-        var chart: String
+        var chart: UsageChart
         var figures: [FigureRow]
         var runningUsage: String
         var runningAllowance: String
@@ -139,7 +139,7 @@ struct ConsumptionView {
             let allowance = current?.allowance ?? 0
             return ServiceBlock(
                 id: "service-\(service.name)", name: service.name, label: ServiceLabels.label(service.name), unit: service.unit,
-                chart: chart.svg,
+                chart: chart,
                 figures: points.reversed().map { point in
                     FigureRow(
                         month: AdminFormat.month(point.month), usage: AdminFormat.quantity(point.usage, unit: service.unit),

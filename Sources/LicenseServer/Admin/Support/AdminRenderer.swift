@@ -4,7 +4,7 @@ import Mustache
 
 /// Every template of the admin pages: the name of its file in `Resources/Admin/templates`, without `.mustache`.
 ///
-/// The partials (`tabs`, `remove-form`, `module-node`) are here too: the renderer refuses to start without any of them.
+/// The partials (`tabs`, `remove-form`, `module-node`, `usage-chart`) are here too: the renderer refuses to start without any of them.
 enum AdminTemplate: String, CaseIterable, Sendable {
     case layout, error, login, tabs, owner, status, users, user, consumption, audit
     case eventForm = "event-form"
@@ -15,6 +15,7 @@ enum AdminTemplate: String, CaseIterable, Sendable {
     case activationDone = "activation-done"
     case userNew = "user-new"
     case moduleNode = "module-node"
+    case usageChart = "usage-chart"
 }
 
 /// The templates, read and parsed once at start-up. Each page renders its body template, then the layout around it.
