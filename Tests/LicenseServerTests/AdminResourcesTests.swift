@@ -1,5 +1,8 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import LicenseCore
+import Logging
 import Testing
 
 @testable import LicenseServer
@@ -38,7 +41,7 @@ struct AdminResourcesTests {
         let html = resources.renderer.render(
             LayoutView(
                 title: "Sign in", body: "<p id=body>x</p>", session: nil, section: .none, companyName: "Acme AS", flashes: [],
-                messageOfTheDay: nil),
+                messageOfTheDay: nil, assets: resources.assets),
             template: .layout)
         #expect(html.contains("<title>Sign in · License server</title>"))
         #expect(html.contains("<span class=\"company\">Acme AS</span>"))
@@ -124,6 +127,79 @@ struct AdminResourcesTests {
             try await AdminRenderer(directory: nowhere)
         }
         #expect(error == .missingTemplates(AdminTemplate.allCases.map(\.rawValue), directory: nowhere.path))
+    }
+
+    // MARK: - Stylesheet and script
+
+    @Test(
+        "the stylesheet and the script are served under their content's hash, kept a year, and 304 when already held",
+        arguments: [("stylesheet", "css", "text/css; charset=utf-8"), ("script", "js", "text/javascript; charset=utf-8")])
+    func assets(_ kind: String, _ fileExtension: String, _ contentType: String) async throws {
+        try await TestInstallation.with { installation in
+            let app = try await buildApplication(
+                ServerConfiguration(port: 0, upkeepInterval: nil, logLevel: .error), store: installation.store)
+            try await app.test(.router) { client in
+                // Given the address the sign-in page links
+                let page = try await client.execute(uri: "/admin/login", method: .get)
+                let pattern = try Regex("\"(/admin/assets/admin\\.([0-9a-f]{16})\\.\(fileExtension))\"")
+                let match = try #require(String(buffer: page.body).firstMatch(of: pattern), "no \(kind) link on the page")
+                let path = try #require(match.output[1].substring.map(String.init))
+                let hash = try #require(match.output[2].substring.map(String.init))
+
+                // When it is fetched, Then it is the file, with a year's immutable caching and the hash as its ETag
+                let file = AdminResources.bundled.appendingPathComponent("assets/admin.\(fileExtension)")
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == contentType)
+                #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable")
+                #expect(response.headers[.eTag] == "\"\(hash)\"")
+                #expect(Data(response.body.readableBytesView) == (try Data(contentsOf: file)))
+
+                // When a browser that holds it asks again, Then it is told it has it, without the body
+                let again = try await client.execute(uri: path, method: .get, headers: [.ifNoneMatch: "\"\(hash)\""])
+                #expect(again.status == .notModified)
+                #expect(again.body.readableBytes == 0)
+                #expect(again.headers[.eTag] == "\"\(hash)\"")
+                #expect(again.headers[.cacheControl] == "public, max-age=31536000, immutable")
+
+                // And another hash, or the old unhashed name, is not found
+                for other in ["/admin/assets/admin.0123456789abcdef.\(fileExtension)", "/admin/assets/app.\(fileExtension)"] {
+                    let response = try await client.execute(uri: other, method: .get)
+                    #expect(response.status == .notFound, "\(other)")
+                }
+            }
+        }
+    }
+
+    @Test("a changed stylesheet gets another address; the same content keeps its address")
+    func hashFollowsContent() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admin-assets-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: AdminResources.bundled.appendingPathComponent("assets"), to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Given the bundled files read twice, and once with a changed stylesheet
+        let bundled = try AdminAssets(directory: AdminResources.bundled.appendingPathComponent("assets"))
+        let copy = try AdminAssets(directory: directory)
+        let css = directory.appendingPathComponent("admin.css")
+        try (try String(contentsOf: css, encoding: .utf8) + "\n.new-rule { color: red; }\n").write(
+            to: css, atomically: true, encoding: .utf8)
+        let changed = try AdminAssets(directory: directory)
+
+        // Then the same content has the same address, a changed one another, and the untouched script keeps its own
+        #expect(copy.stylesheet.path == bundled.stylesheet.path)
+        #expect(changed.stylesheet.path != bundled.stylesheet.path)
+        #expect(changed.script.path == bundled.script.path)
+    }
+
+    @Test("a missing stylesheet stops the start with an error naming it")
+    func missingAsset() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admin-assets-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: AdminResources.bundled.appendingPathComponent("assets"), to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("admin.css"))
+
+        let error = try #require(throws: AdminResourceError.self) { try AdminAssets(directory: directory) }
+        #expect(error == .missingAsset("admin.css", directory: directory.path))
+        #expect(error.description == "the admin pages' admin.css is missing: no admin.css in \(directory.path)")
     }
 
     /// A copy of the bundled templates in a temporary folder, removed afterwards.

@@ -12,12 +12,12 @@ import Logging
 func registerAdminUI(
     on router: Router<LicenseRequestContext>, store: any LicenseStoring, snapshots: SnapshotCache, resources: AdminResources
 ) {
-    let ui = AdminUI(store: store, snapshots: snapshots, renderer: resources.renderer)
+    let ui = AdminUI(store: store, snapshots: snapshots, resources: resources)
     router.get("/") { _, _ in Response.redirect(to: "/admin/licenses") }
     router.get("admin") { _, _ in Response.redirect(to: "/admin/licenses") }
 
     let admin = router.group("admin", context: AdminContext.self).add(middleware: AdminMiddleware(ui: ui))
-    AdminAssets.register(on: admin)
+    resources.assets.register(on: admin)
     AdminAuthController(ui: ui).register(on: admin)
 
     let signedIn = admin.group().add(middleware: RequireAdminMiddleware(ui: ui))
@@ -39,11 +39,13 @@ struct AdminUI: Sendable {
     let snapshots: SnapshotCache
     let sessions = AdminSessionStore()
     let renderer: AdminRenderer
+    let assets: AdminAssets
 
-    init(store: any LicenseStoring, snapshots: SnapshotCache, renderer: AdminRenderer) {
+    init(store: any LicenseStoring, snapshots: SnapshotCache, resources: AdminResources) {
         self.store = store
         self.snapshots = snapshots
-        self.renderer = renderer
+        renderer = resources.renderer
+        assets = resources.assets
     }
 
     /// A page: the body template rendered with `model`, inside the layout (navigation, flashes, message of the day).
@@ -66,7 +68,7 @@ struct AdminUI: Sendable {
         let flashes = context.session.map { sessions.takeFlashes(id: $0.id) } ?? []
         let layout = LayoutView(
             title: title, body: body, session: context.session, section: section, companyName: companyName,
-            flashes: flashes, messageOfTheDay: messageOfTheDay)
+            flashes: flashes, messageOfTheDay: messageOfTheDay, assets: assets)
         return htmlResponse(renderer.render(layout, template: .layout), status: status)
     }
 
@@ -115,7 +117,7 @@ struct AdminUI: Sendable {
             signedIn: context.session?.isSignedIn ?? false)
         let layout = LayoutView(
             title: mapped.title, body: renderer.render(view, template: .error), session: context.session, section: .none,
-            companyName: nil, flashes: [], messageOfTheDay: nil)
+            companyName: nil, flashes: [], messageOfTheDay: nil, assets: assets)
         return htmlResponse(renderer.render(layout, template: .layout), status: mapped.status)
     }
 

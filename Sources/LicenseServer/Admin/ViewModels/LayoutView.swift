@@ -22,10 +22,13 @@ struct LayoutView {
     var nav: [NavItem]
     var flashes: [FlashView]
     var messageOfTheDay: String?
+    /// The addresses of this server's stylesheet and script, with their content's hash.
+    var stylesheetHref: String
+    var scriptHref: String
 
     init(
         title: String, body: String, session: AdminSession?, section: AdminSection, companyName: String?,
-        flashes: [AdminFlash], messageOfTheDay: String?
+        flashes: [AdminFlash], messageOfTheDay: String?, assets: AdminAssets
     ) {
         self.title = title
         self.body = body
@@ -41,5 +44,7 @@ struct LayoutView {
             FlashView(kind: $0.kind.rawValue, text: $0.text, role: $0.kind == .error ? "alert" : "status")
         }
         self.messageOfTheDay = messageOfTheDay
+        stylesheetHref = assets.stylesheet.path
+        scriptHref = assets.script.path
     }
 }
