@@ -85,14 +85,6 @@ struct AdminUI: Sendable {
         return .redirect(to: path)
     }
 
-    struct ErrorView {
-        var title: String
-        var message: String
-        var status: Int
-        var reference: String?
-        var signedIn: Bool
-    }
-
     /// The HTML page for an error. Domain errors show their own message; anything else a generic one and a reference
     /// to the log entry, never the error's text.
     func errorResponse(_ error: any Error, request: Request, context: AdminContext) -> Response {

@@ -11,15 +11,6 @@ struct AdminAuthController {
     /// Checked when the user name has no password, so an unknown name takes as long as a wrong password.
     static let timingDummyHash = Bcrypt.hash("not a password of anyone", cost: 10)
 
-    struct LoginView {
-        var csrf: String
-        var tenant: String
-        var userName: String
-        var next: String
-        var error: String?
-        var locked: Bool
-    }
-
     func register(on group: RouterGroup<AdminContext>) {
         group.get("login") { request, context in
             if context.session?.isSignedIn == true { return Response.redirect(to: "/admin/licenses") }

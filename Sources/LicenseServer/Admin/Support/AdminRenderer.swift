@@ -61,23 +61,6 @@ struct AdminRenderer: Sendable {
     }
 }
 
-/// The sections of the main navigation.
-enum AdminSection: String, Sendable, CaseIterable {
-    case licenses, users, consumption, audit, none
-
-    var label: String {
-        switch self {
-        case .licenses: "Licenses"
-        case .users: "Users"
-        case .consumption: "Consumption"
-        case .audit: "Audit log"
-        case .none: ""
-        }
-    }
-
-    var path: String { "/admin/\(rawValue)" }
-}
-
 /// An HTML response.
 func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
     Response(

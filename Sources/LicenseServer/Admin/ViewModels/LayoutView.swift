@@ -48,3 +48,20 @@ struct LayoutView {
         scriptHref = assets.script.path
     }
 }
+
+/// The sections of the main navigation.
+enum AdminSection: String, Sendable, CaseIterable {
+    case licenses, users, consumption, audit, none
+
+    var label: String {
+        switch self {
+        case .licenses: "Licenses"
+        case .users: "Users"
+        case .consumption: "Consumption"
+        case .audit: "Audit log"
+        case .none: ""
+        }
+    }
+
+    var path: String { "/admin/\(rawValue)" }
+}
