@@ -4,7 +4,8 @@ import Mustache
 
 /// Every template of the admin pages: the name of its file in `Resources/Admin/templates`, without `.mustache`.
 ///
-/// The partials (`tabs`, `remove-form`, `module-node`, `usage-chart`) are here too: the renderer refuses to start without any of them.
+/// The partials (`tabs`, `remove-form`, `module-node`, `usage-chart`) are here too: the renderer refuses to start
+/// without any of them.
 enum AdminTemplate: String, CaseIterable, Sendable {
     case layout, error, login, tabs, owner, status, users, user, consumption, audit
     case eventForm = "event-form"
