@@ -91,7 +91,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The admin pages' templates, stylesheet and script, read at start-up (Bundle.module).
+            resources: [.copy("Resources/Admin")],
             swiftSettings: strict
         ),
         .executableTarget(

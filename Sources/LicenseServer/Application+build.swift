@@ -46,7 +46,10 @@ public func buildApplication(
     }()
     let snapshots = SnapshotCache(store: store)
     let tokens = TokenCache(store: store)
-    let router = buildRouter(store: store, snapshots: snapshots, tokens: tokens, registry: registry, configuration: configuration)
+    // The admin pages' templates and files: a missing or broken one stops the start here, naming it.
+    let admin = try await AdminResources.load()
+    let router = buildRouter(
+        store: store, snapshots: snapshots, tokens: tokens, registry: registry, configuration: configuration, admin: admin)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "licensing"),
@@ -75,17 +78,18 @@ public struct ServerRoute: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Every route `buildApplication` serves, read from the router it builds: for tests that must cover each route (no
-/// `GET` writes) and for comparing the router with the OpenAPI document. Starts nothing and touches no data.
-public func applicationRoutes(store: some LicenseStoring) -> [ServerRoute] {
+/// `GET` writes) and for comparing the router with the OpenAPI document. Starts nothing and touches no data; reads the
+/// admin pages' files as `buildApplication` does (and throws as it would).
+public func applicationRoutes(store: some LicenseStoring) async throws -> [ServerRoute] {
     let router = buildRouter(
         store: store, snapshots: SnapshotCache(store: store), tokens: TokenCache(store: store),
-        registry: PrometheusCollectorRegistry(), configuration: ServerConfiguration())
+        registry: PrometheusCollectorRegistry(), configuration: ServerConfiguration(), admin: try await AdminResources.load())
     return router.routes.map { ServerRoute(method: $0.method, path: $0.path.description) }
 }
 
 func buildRouter(
     store: some LicenseStoring, snapshots: SnapshotCache, tokens: TokenCache, registry: PrometheusCollectorRegistry,
-    configuration: ServerConfiguration
+    configuration: ServerConfiguration, admin: AdminResources
 ) -> Router<LicenseRequestContext> {
     let router = Router(context: LicenseRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware(registry: registry))
@@ -114,7 +118,7 @@ func buildRouter(
     SatellitesController(store: store, snapshots: snapshots).register(on: tenant)
     EventsController(store: store, snapshots: snapshots).register(on: tenant)
     UsageController(store: store, snapshots: snapshots).register(on: tenant)
-    registerAdminUI(on: router, store: store, snapshots: snapshots, registry: registry)
+    registerAdminUI(on: router, store: store, snapshots: snapshots, resources: admin, registry: registry)
     return router
 }
 

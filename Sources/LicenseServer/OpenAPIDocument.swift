@@ -2394,7 +2394,8 @@ enum OpenAPIDocument {
           "tenant-integrity",
           "user-integrity",
           "module-integrity",
-          "no-login-event"
+          "no-login-event",
+          "event-integrity"
         ]
       },
       "TenantSummary": {

@@ -75,7 +75,7 @@ struct OperationsTests {
                 path.replacingOccurrences(of: #"\{[^}]*\}"#, with: "{}", options: .regularExpression)
             }
             let routes = Set(
-                applicationRoutes(store: installation.store)
+                try await applicationRoutes(store: installation.store)
                     .filter { $0.path != "/" && $0.path != "/admin" && !$0.path.hasPrefix("/admin/") }
                     .map { "\($0.method.rawValue) \(normalized($0.path))" })
             let paths = try await client.get("/openapi.json").object()["paths"] as? [String: [String: Any]] ?? [:]

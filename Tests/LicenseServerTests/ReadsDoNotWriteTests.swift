@@ -59,7 +59,7 @@ struct ReadsDoNotWriteTests {
             // without background upkeep, and a signed-in administrator
             let tenant = try await installation.seedStandard()
             let eventID = try await installation.makeUpkeepDue()
-            let routes = applicationRoutes(store: installation.store).filter { $0.method == .get }
+            let routes = try await applicationRoutes(store: installation.store).filter { $0.method == .get }
             try #require(routes.count > 30, "the router lists its routes: \(routes)")
 
             try await withLiveServer(installation, upkeepInterval: nil) { client in

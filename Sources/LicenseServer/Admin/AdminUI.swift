@@ -7,18 +7,20 @@ import Prometheus
 
 /// Registers the administrators' web pages (issue 7): `/` and everything under `/admin/`.
 ///
-/// Server-rendered HTML from Mustache templates compiled into the binary, a stylesheet and a small script served from
-/// `/admin/assets/`. Sign-in is per tenant with an administrator's user name and password; sessions live in memory.
+/// Server-rendered HTML from the Mustache templates in `Resources/Admin/templates`, read at start-up (`resources`), a
+/// stylesheet and a small script served from `/admin/assets/`. Sign-in is per tenant with an administrator's user name
+/// and password; sessions live in memory.
 func registerAdminUI(
-    on router: Router<LicenseRequestContext>, store: any LicenseStoring, snapshots: SnapshotCache,
+    on router: Router<LicenseRequestContext>, store: any LicenseStoring, snapshots: SnapshotCache, resources: AdminResources,
     registry: PrometheusCollectorRegistry
 ) {
-    let ui = AdminUI(store: store, snapshots: snapshots, signIns: AdminAuthController.Metrics(registry: registry))
+    let ui = AdminUI(
+        store: store, snapshots: snapshots, resources: resources, signIns: AdminAuthController.Metrics(registry: registry))
     router.get("/") { _, _ in Response.redirect(to: "/admin/licenses") }
     router.get("admin") { _, _ in Response.redirect(to: "/admin/licenses") }
 
     let admin = router.group("admin", context: AdminContext.self).add(middleware: AdminMiddleware(ui: ui))
-    AdminAssets.register(on: admin)
+    resources.assets.register(on: admin)
     AdminAuthController(ui: ui).register(on: admin)
 
     let signedIn = admin.group().add(middleware: RequireAdminMiddleware(ui: ui))
@@ -39,18 +41,21 @@ struct AdminUI: Sendable {
     let store: any LicenseStoring
     let snapshots: SnapshotCache
     let sessions = AdminSessionStore()
-    let renderer = AdminRenderer()
+    let renderer: AdminRenderer
+    let assets: AdminAssets
     let signIns: AdminAuthController.Metrics
 
-    init(store: any LicenseStoring, snapshots: SnapshotCache, signIns: AdminAuthController.Metrics) {
+    init(store: any LicenseStoring, snapshots: SnapshotCache, resources: AdminResources, signIns: AdminAuthController.Metrics) {
         self.store = store
         self.snapshots = snapshots
+        renderer = resources.renderer
+        assets = resources.assets
         self.signIns = signIns
     }
 
     /// A page: the body template rendered with `model`, inside the layout (navigation, flashes, message of the day).
     func page(
-        _ template: String, _ model: Any, title: String, section: AdminSection, context: AdminContext,
+        _ template: AdminTemplate, _ model: Any, title: String, section: AdminSection, context: AdminContext,
         status: HTTPResponse.Status = .ok
     ) async -> Response {
         let body = renderer.render(model, template: template)
@@ -68,8 +73,8 @@ struct AdminUI: Sendable {
         let flashes = context.session.map { sessions.takeFlashes(id: $0.id) } ?? []
         let layout = LayoutView(
             title: title, body: body, session: context.session, section: section, companyName: companyName,
-            flashes: flashes, messageOfTheDay: messageOfTheDay)
-        return htmlResponse(renderer.render(layout, template: "layout"), status: status)
+            flashes: flashes, messageOfTheDay: messageOfTheDay, assets: assets)
+        return htmlResponse(renderer.render(layout, template: .layout), status: status)
     }
 
     /// Post/redirect/get: a flash for the next page, then a 303 to it.
@@ -83,14 +88,6 @@ struct AdminUI: Sendable {
     func redirect(_ path: String, context: AdminContext, _ kind: AdminFlash.Kind? = nil, _ text: String? = nil) -> Response {
         if let kind, let text, let id = context.session?.id { sessions.flash(id: id, kind, text) }
         return .redirect(to: path)
-    }
-
-    struct ErrorView {
-        var title: String
-        var message: String
-        var status: Int
-        var reference: String?
-        var signedIn: Bool
     }
 
     /// The HTML page for an error. Domain errors show their own message; anything else a generic one and a reference
@@ -116,9 +113,9 @@ struct AdminUI: Sendable {
             title: mapped.title, message: mapped.message, status: mapped.status.code, reference: reference,
             signedIn: context.session?.isSignedIn ?? false)
         let layout = LayoutView(
-            title: mapped.title, body: renderer.render(view, template: "error"), session: context.session, section: .none,
-            companyName: nil, flashes: [], messageOfTheDay: nil)
-        return htmlResponse(renderer.render(layout, template: "layout"), status: mapped.status)
+            title: mapped.title, body: renderer.render(view, template: .error), session: context.session, section: .none,
+            companyName: nil, flashes: [], messageOfTheDay: nil, assets: assets)
+        return htmlResponse(renderer.render(layout, template: .layout), status: mapped.status)
     }
 
     /// Whether the browser reached the server over https (directly or through a proxy that says so).

@@ -56,7 +56,7 @@ struct AdminActivationController {
             let view = PreviewView(
                 csrf: session.csrf, preview: preview, fileName: session.pendingFileName ?? "license", snapshot: snapshot)
             return await ui.page(
-                "activation-preview", view, title: "Review the new license", section: .licenses, context: context)
+                .activationPreview, view, title: "Review the new license", section: .licenses, context: context)
         }
 
         group.get("activation/remove") { request, context in
@@ -72,7 +72,7 @@ struct AdminActivationController {
                     "/admin/activation/preview", context: context, .info, "Nothing more has to be removed for \(module).")
             }
             dialog.inDialog = false
-            return await ui.page("activation-remove", dialog, title: dialog.title, section: .licenses, context: context)
+            return await ui.page(.activationRemove, dialog, title: dialog.title, section: .licenses, context: context)
         }
 
         group.post("activation/remove") { _, context in
@@ -155,13 +155,13 @@ struct AdminActivationController {
             guard let result = session.lastActivation else { return Response.redirect(to: "/admin/licenses") }
             let snapshot = try await ui.snapshots.snapshot(tenant)
             let view = DoneView(result: result, snapshot: snapshot)
-            return await ui.page("activation-done", view, title: "New license activated", section: .licenses, context: context)
+            return await ui.page(.activationDone, view, title: "New license activated", section: .licenses, context: context)
         }
     }
 
     private func uploadPage(context: AdminContext, view: UploadView, status: HTTPResponse.Status = .ok) async -> Response {
         await ui.page(
-            "activation-upload", view, title: "Load license from file", section: .licenses, context: context, status: status)
+            .activationUpload, view, title: "Load license from file", section: .licenses, context: context, status: status)
     }
 
     private func clearPending(_ session: AdminSession) {
@@ -179,181 +179,5 @@ struct AdminActivationController {
         if rows.contains(where: \.isDirect) { return module }
         if let plan = rows.compactMap(\.viaPlan).first { return ModuleKey(owner: module.owner, module: plan) }
         return module
-    }
-}
-
-// MARK: - View models
-
-struct UploadView {
-    var csrf: String
-    var pendingFileName: String?
-    var error: String?
-
-    init(csrf: String, pendingFileName: String?) {
-        self.csrf = csrf
-        self.pendingFileName = pendingFileName
-    }
-}
-
-struct RemoveDialogView {
-    struct Holder {
-        var id: String
-        var value: String
-        var label: String
-        var note: String
-    }
-
-    var csrf: String
-    var id: String
-    var titleID: String
-    var title: String
-    var moduleKey: String
-    var moduleLabel: String
-    var newTotal: String
-    var inUse: String
-    var mustRemove: String
-    var holders: [Holder]
-    var isSatellite: Bool
-    /// In the preview's dialog (Cancel closes it) or on a page of its own (Cancel goes back).
-    var inDialog = true
-}
-
-struct PreviewView {
-    struct Row {
-        var name: String
-        var label: String
-        var type: String
-        var currentTotal: String
-        var inUse: String
-        var newTotal: String
-        var added: String
-        var addedClass: String
-        var newFree: String
-        var unrestricted: Bool
-        var blocking: Bool
-        var mustRemove: String
-        var dialogID: String
-        var removeHref: String
-    }
-
-    var csrf: String
-    var owner: String
-    var fileName: String
-    var issuedAt: String
-    var previousIssuedAt: String
-    var canActivate: Bool
-    var blockingCount: Int
-    var blockingText: String
-    var rows: [Row]
-    var dialogs: [RemoveDialogView]
-
-    init(csrf: String, preview: ActivationPreview, fileName: String, snapshot: TenantSnapshot) {
-        self.csrf = csrf
-        owner = preview.owner
-        self.fileName = fileName
-        issuedAt = AdminFormat.dateTime(preview.issuedAt)
-        previousIssuedAt = AdminFormat.dateTime(preview.previousIssuedAt)
-        canActivate = preview.canBeActivated
-        let blocking = preview.blocking
-        blockingCount = blocking.count
-        blockingText =
-            blocking.count == 1
-            ? "1 license is below what is in use." : "\(blocking.count) licenses are below what is in use."
-        let current = snapshot.state.owners[preview.owner]
-        func label(_ name: String) -> String { current?.modules[name]?.description ?? name }
-        // The rows that need action first, then the ones that change, then the rest, each in the package's order.
-        let ordered = preview.modules.enumerated().sorted { lhs, rhs in
-            func rank(_ diff: ModuleDiff) -> Int { diff.mustRemove > 0 ? 0 : diff.added != 0 ? 1 : 2 }
-            return (rank(lhs.element), lhs.offset) < (rank(rhs.element), rhs.offset)
-        }.map(\.element)
-        rows = ordered.map { diff in
-            let added =
-                diff.added > 0
-                ? "+\(AdminFormat.number(diff.added))" : diff.added < 0 ? "−\(AdminFormat.number(-diff.added))" : "0"
-            return Row(
-                name: diff.name, label: label(diff.name), type: AdminFormat.moduleType(diff.type),
-                currentTotal: AdminFormat.number(diff.currentTotal),
-                inUse: diff.type == .site ? "—" : AdminFormat.number(diff.inUse), newTotal: AdminFormat.number(diff.newTotal),
-                added: added, addedClass: diff.added > 0 ? "up" : diff.added < 0 ? "down" : "same",
-                newFree: diff.type == .site ? "—" : (diff.unrestricted ? "Unrestricted" : AdminFormat.number(diff.newFree)),
-                unrestricted: diff.unrestricted, blocking: diff.mustRemove > 0, mustRemove: AdminFormat.number(diff.mustRemove),
-                dialogID: "remove-\(diff.name)",
-                removeHref:
-                    "/admin/activation/remove?module=\(AdminPath.query(ModuleKey(owner: diff.owner, module: diff.name).description))"
-            )
-        }
-        dialogs = blocking.map { diff in
-            let key = ModuleKey(owner: diff.owner, module: diff.name)
-            let isSatellite = diff.type == .satellite
-            let holders = diff.holders.enumerated().map { index, name -> RemoveDialogView.Holder in
-                let id = "remove-\(diff.name)-\(index)"
-                if isSatellite {
-                    return .init(id: id, value: "satellite:\(name)", label: name, note: "satellite database")
-                }
-                let display = snapshot.user(named: name)?.displayName.map { "\(name) – \($0)" } ?? name
-                let target = AdminActivationController.removalTarget(userName: name, module: key, snapshot: snapshot)
-                let note =
-                    target == key
-                    ? "assigned directly" : "through the plan \(label(target.module)); removing it removes the plan"
-                return .init(id: id, value: "user:\(name)", label: display, note: note)
-            }
-            return RemoveDialogView(
-                csrf: csrf, id: "remove-\(diff.name)", titleID: "remove-\(diff.name)-title",
-                title: "Remove superfluous licenses: \(label(diff.name))", moduleKey: key.description,
-                moduleLabel: label(diff.name), newTotal: AdminFormat.number(diff.newTotal), inUse: AdminFormat.number(diff.inUse),
-                mustRemove: AdminFormat.number(diff.mustRemove), holders: holders, isSatellite: isSatellite)
-        }
-    }
-}
-
-struct DoneView {
-    struct Change {
-        var label: String
-        var name: String
-        var before: String
-        var after: String
-        var change: String
-        var changeClass: String
-        var inUse: String
-        var free: String
-    }
-
-    var owner: String
-    var ownerHref: String
-    var issuedAt: String
-    var previousIssuedAt: String
-    var changes: [Change]
-    var hasChanges: Bool
-    var unchangedText: String?
-
-    init(result: ActivationPreview, snapshot: TenantSnapshot) {
-        owner = result.owner
-        ownerHref = "/admin/licenses/\(AdminPath.segment(result.owner))"
-        issuedAt = AdminFormat.dateTime(result.issuedAt)
-        previousIssuedAt = AdminFormat.dateTime(result.previousIssuedAt)
-        let modules = snapshot.state.owners[result.owner]?.modules ?? [:]
-        let changed = result.modules.filter { $0.added != 0 || $0.currentTotal == 0 || $0.newTotal == 0 }
-        changes = changed.map { diff in
-            let change: String
-            let changeClass: String
-            if diff.currentTotal == 0 && diff.newTotal > 0 {
-                (change, changeClass) = ("New license", "up")
-            } else if diff.newTotal == 0 {
-                (change, changeClass) = ("Removed", "down")
-            } else if diff.added > 0 {
-                (change, changeClass) = ("+\(AdminFormat.number(diff.added))", "up")
-            } else {
-                (change, changeClass) = ("−\(AdminFormat.number(-diff.added))", "down")
-            }
-            return Change(
-                label: modules[diff.name]?.description ?? diff.name, name: diff.name,
-                before: AdminFormat.number(diff.currentTotal), after: AdminFormat.number(diff.newTotal), change: change,
-                changeClass: changeClass, inUse: diff.type == .site ? "—" : AdminFormat.number(diff.inUse),
-                free: diff.type == .site ? "—" : diff.unrestricted ? "Unrestricted" : AdminFormat.number(diff.newFree))
-        }
-        hasChanges = !changes.isEmpty
-        let unchanged = result.modules.count - changed.count
-        unchangedText =
-            unchanged == 0 ? nil : AdminFormat.count(unchanged, "other license is unchanged.", "other licenses are unchanged.")
     }
 }

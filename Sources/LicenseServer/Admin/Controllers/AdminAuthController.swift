@@ -12,15 +12,6 @@ struct AdminAuthController {
     /// Checked when the user name has no password, so an unknown name takes as long as a wrong password.
     static let timingDummyHash = Bcrypt.hash("not a password of anyone", cost: 10)
 
-    struct LoginView {
-        var csrf: String
-        var tenant: String
-        var userName: String
-        var next: String
-        var error: String?
-        var locked: Bool
-    }
-
     func register(on group: RouterGroup<AdminContext>) {
         group.get("login") { request, context in
             if context.session?.isSignedIn == true { return Response.redirect(to: "/admin/licenses") }
@@ -111,7 +102,7 @@ struct AdminAuthController {
             cookie = AdminUI.sessionCookie(session.id, request: request)
         }
         var response = await ui.page(
-            "login", view(context.session?.csrf ?? ""), title: "Sign in", section: .none, context: context, status: status)
+            .login, view(context.session?.csrf ?? ""), title: "Sign in", section: .none, context: context, status: status)
         if let cookie { response.setCookie(cookie) }
         return response
     }

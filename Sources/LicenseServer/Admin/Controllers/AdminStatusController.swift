@@ -23,13 +23,13 @@ struct AdminStatusController {
             let view = StatusView(
                 csrf: session.csrf, tabs: AdminTabs.make(owners: owners, current: AdminTabs.status), report: report,
                 events: events, selectedID: selectedID, now: now, moduleLabel: AdminFormat.moduleLabel(in: snapshot))
-            return await ui.page("status", view, title: "Licenses – Status", section: .licenses, context: context)
+            return await ui.page(.status, view, title: "Licenses – Status", section: .licenses, context: context)
         }
 
         group.get("events/new") { _, context in
             let (session, _, _) = try context.signedIn()
             return await ui.page(
-                "event-form", EventFormView.new(csrf: session.csrf), title: "Add system event", section: .licenses,
+                .eventForm, EventFormView.new(csrf: session.csrf), title: "Add system event", section: .licenses,
                 context: context)
         }
 
@@ -54,7 +54,7 @@ struct AdminStatusController {
                     finishDate: form["finishDate"], finishTime: form["finishTime"])
                 view.confirmNoLogin = true
                 return await ui.page(
-                    "event-form", view, title: "Add system event", section: .licenses, context: context,
+                    .eventForm, view, title: "Add system event", section: .licenses, context: context,
                     status: .unprocessableContent)
             }
             do {
@@ -71,7 +71,7 @@ struct AdminStatusController {
                     finishDate: form["finishDate"], finishTime: form["finishTime"])
                 view.error = message
                 return await ui.page(
-                    "event-form", view, title: "Add system event", section: .licenses, context: context,
+                    .eventForm, view, title: "Add system event", section: .licenses, context: context,
                     status: .unprocessableContent)
             }
         }
@@ -80,7 +80,7 @@ struct AdminStatusController {
             let (session, tenant, _) = try context.signedIn()
             let event = try await self.event(context, tenant: tenant)
             return await ui.page(
-                "event-form", EventFormView.edit(csrf: session.csrf, event: event), title: "Edit system event",
+                .eventForm, EventFormView.edit(csrf: session.csrf, event: event), title: "Edit system event",
                 section: .licenses, context: context)
         }
 
@@ -102,7 +102,7 @@ struct AdminStatusController {
                 view.message = form.text("message") ?? ""
                 view.error = text
                 return await ui.page(
-                    "event-form", view, title: "Edit system event", section: .licenses, context: context,
+                    .eventForm, view, title: "Edit system event", section: .licenses, context: context,
                     status: .unprocessableContent)
             }
         }
@@ -182,180 +182,5 @@ enum EventLabels {
         case .cancelled: "Cancelled"
         case .failed: "Failed"
         }
-    }
-}
-
-// MARK: - View models
-
-struct StatusView {
-    struct Row {
-        var id: Int64
-        var href: String
-        var label: String
-        var status: String
-        var statusClass: String
-        var message: String
-        var activated: String
-        var activatedBy: String
-        var activatedFrom: String?
-        var finished: String
-        /// The finish shown is the expected one, not yet reached.
-        var isExpected: Bool
-        var type: String
-        var selected: Bool
-        /// "1,200 of 5,000" for a long job that reports progress.
-        var progress: String?
-        var progressDone: Int
-        var progressTotal: Int
-    }
-
-    struct Detail {
-        var id: Int64
-        var label: String
-        var key: String
-        var status: String
-        var scope: String
-        var message: String
-        var activated: String
-        var activatedBy: String
-        var activatedFrom: String?
-        var expectedFinish: String
-        var finishedAt: String
-        var type: String
-        var progress: String?
-        var isActive: Bool
-        var editHref: String
-        var finishAction: String
-        var deleteAction: String
-    }
-
-    var csrf: String
-    var tabs: [TabView]
-    var companyName: String
-    var databaseOwner: String
-    var serialNumber: String
-    var databaseType: String
-    var nextExpiry: String
-    var loggedOnUser: String
-    var tenantIntact: Bool
-    var userWebPurchased: String
-    var userWebInUse: String
-    var plansPurchased: String
-    var plansInUse: String
-    var warnings: [String]
-    var hasWarnings: Bool
-    var events: [Row]
-    var hasEvents: Bool
-    var detail: Detail?
-
-    init(
-        csrf: String, tabs: [TabView], report: StatusReport, events: [SystemEvent], selectedID: Int64?, now: Date,
-        moduleLabel: @escaping (ModuleKey) -> String? = { _ in nil }
-    ) {
-        self.csrf = csrf
-        self.tabs = tabs
-        let database = report.database
-        companyName = database.companyName
-        databaseOwner = database.owner ?? "—"
-        serialNumber = database.serialNumber
-        databaseType = database.type == .central ? "Central database" : "Satellite database"
-        nextExpiry = AdminFormat.date(database.nextExpiry)
-        loggedOnUser = database.loggedOnUser ?? "—"
-        tenantIntact = report.tenantIntact
-        userWebPurchased = AdminFormat.number(report.seats.userWeb.purchased)
-        userWebInUse = AdminFormat.number(report.seats.userWeb.inUse)
-        plansPurchased = AdminFormat.number(report.seats.plans.purchased)
-        plansInUse = AdminFormat.number(report.seats.plans.inUse)
-        warnings = report.owners.flatMap(\.warnings).map { AdminFormat.humanize($0, label: moduleLabel) }
-        hasWarnings = !warnings.isEmpty
-        self.events = events.map { event in
-            let status = EventLabels.status(event, now: now)
-            let finished = AdminFormat.compactDateTime(event.finishedAt ?? event.expectedFinish)
-            let full = AdminFormat.humanize(event.message, label: moduleLabel)
-            // A failed job's message is its reason: shown whole.
-            let message = full.count > 60 && event.status != .failed ? String(full.prefix(58)) + "…" : full
-            let actor = AdminFormat.actor(event.activatedBy)
-            return Row(
-                id: event.id, href: "/admin/status?event=\(event.id)", label: EventLabels.label(event.key),
-                status: status, statusClass: "status-\(status.lowercased())", message: message,
-                activated: AdminFormat.compactDateTime(event.activatedAt), activatedBy: actor.name, activatedFrom: actor.source,
-                finished: finished, isExpected: event.finishedAt == nil && event.expectedFinish != nil,
-                type: event.systemWide ? "System-wide" : "Local",
-                selected: event.id == selectedID, progress: EventLabels.progress(event),
-                progressDone: max(0, event.progressDone ?? 0), progressTotal: max(1, event.progressTotal ?? 1))
-        }
-        hasEvents = !events.isEmpty
-        detail = events.first { $0.id == selectedID }.map { event in
-            var scope = event.scope.rawValue.prefix(1).uppercased() + event.scope.rawValue.dropFirst()
-            if let owner = event.scopeOwner { scope += ": \(owner)" }
-            let actor = AdminFormat.actor(event.activatedBy)
-            return Detail(
-                id: event.id, label: EventLabels.label(event.key), key: event.key, status: EventLabels.status(event, now: now),
-                scope: scope, message: AdminFormat.humanize(event.message, label: moduleLabel),
-                activated: AdminFormat.dateTime(event.activatedAt), activatedBy: actor.name, activatedFrom: actor.source,
-                expectedFinish: AdminFormat.dateTime(event.expectedFinish),
-                finishedAt: AdminFormat.dateTime(event.finishedAt), type: event.systemWide ? "System-wide" : "Local",
-                progress: EventLabels.progress(event), isActive: event.status == .active,
-                editHref: "/admin/events/\(event.id)/edit",
-                finishAction: "/admin/events/\(event.id)/finish", deleteAction: "/admin/events/\(event.id)/delete")
-        }
-    }
-}
-
-struct EventFormView {
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
-    var csrf: String
-    var isNew: Bool
-    var heading: String
-    var action: String
-    var submitLabel: String
-    var types: [Option]
-    var scopes: [Option]
-    var scopeOwner: String
-    var message: String
-    var finishDate: String
-    var finishTime: String
-    var eventLabel: String?
-    var error: String?
-    /// A no-login event was asked for without the box that confirms it: ask again with the box.
-    var confirmNoLogin = false
-
-    static func new(csrf: String) -> EventFormView {
-        EventFormView(
-            csrf: csrf, isNew: true, heading: "Add system event", action: "/admin/events", submitLabel: "Add event",
-            // Message of the day by default: "No login" is one click from locking everyone out.
-            types: EventRule.administratorKeys.map {
-                Option(value: $0, label: EventLabels.label($0), selected: $0 == SystemEvent.messageOfTheDay)
-            },
-            scopes: SystemEvent.Scope.allCases.map {
-                Option(
-                    value: $0.rawValue, label: $0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst(),
-                    selected: $0 == .system)
-            },
-            scopeOwner: "", message: "", finishDate: "", finishTime: "", eventLabel: nil, error: nil)
-    }
-
-    static func edit(csrf: String, event: SystemEvent) -> EventFormView {
-        let parts = AdminFormat.inputParts(event.expectedFinish)
-        return EventFormView(
-            csrf: csrf, isNew: false, heading: "Edit system event", action: "/admin/events/\(event.id)", submitLabel: "Save",
-            types: [], scopes: [], scopeOwner: event.scopeOwner ?? "", message: event.message, finishDate: parts.date,
-            finishTime: parts.time, eventLabel: EventLabels.label(event.key), error: nil)
-    }
-
-    mutating func fill(
-        key: String, scope: SystemEvent.Scope, scopeOwner: String?, message: String, finishDate: String?, finishTime: String?
-    ) {
-        types = types.map { Option(value: $0.value, label: $0.label, selected: $0.value == key) }
-        scopes = scopes.map { Option(value: $0.value, label: $0.label, selected: $0.value == scope.rawValue) }
-        self.scopeOwner = scopeOwner ?? ""
-        self.message = message
-        self.finishDate = finishDate ?? ""
-        self.finishTime = finishTime ?? ""
     }
 }

@@ -21,13 +21,13 @@ struct AdminUsersController {
                 key = parsed
             }
             let view = UsersView(csrf: session.csrf, snapshot: snapshot, filter: key, now: Date())
-            return await ui.page("users", view, title: "Users", section: .users, context: context)
+            return await ui.page(.users, view, title: "Users", section: .users, context: context)
         }
 
         group.get("users/new") { _, context in
             let (session, _, _) = try context.signedIn()
             return await ui.page(
-                "user-new", NewUserView(csrf: session.csrf), title: "Add user", section: .users, context: context)
+                .userNew, NewUserView(csrf: session.csrf), title: "Add user", section: .users, context: context)
         }
 
         group.post("users") { _, context in
@@ -47,7 +47,7 @@ struct AdminUsersController {
                 view.fill(draft)
                 view.error = message
                 return await ui.page(
-                    "user-new", view, title: "Add user", section: .users, context: context, status: .unprocessableContent)
+                    .userNew, view, title: "Add user", section: .users, context: context, status: .unprocessableContent)
             }
             ui.snapshots.invalidate(tenant)
             return ui.redirect(
@@ -61,7 +61,7 @@ struct AdminUsersController {
             let snapshot = try await ui.snapshots.snapshot(tenant)
             guard let user = snapshot.user(named: name) else { throw AdminError.notFound("There is no user called \(name).") }
             let view = UserView(csrf: session.csrf, user: user, snapshot: snapshot, now: Date())
-            return await ui.page("user", view, title: "User \(user.userName)", section: .users, context: context)
+            return await ui.page(.user, view, title: "User \(user.userName)", section: .users, context: context)
         }
 
         group.post("users/:user") { _, context in
@@ -207,220 +207,5 @@ struct UserLicenseChoice {
             }
         }
         changes = removed + plans + added
-    }
-}
-
-// MARK: - View models
-
-struct UsersView {
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
-    struct OptionGroup {
-        var label: String
-        var options: [Option]
-    }
-
-    struct Row {
-        var userName: String
-        var href: String
-        var displayName: String
-        var type: String
-        var canLogIn: String
-        var retired: Bool
-        var isAdministrator: Bool
-        var plans: String
-        var licenses: String
-    }
-
-    var csrf: String
-    var groups: [OptionGroup]
-    var noFilter: Bool
-    var filterLabel: String?
-    var rows: [Row]
-    var shown: Int
-    var total: Int
-
-    init(csrf: String, snapshot: TenantSnapshot, filter: ModuleKey?, now: Date) {
-        self.csrf = csrf
-        let owners = LicenseListReport.make(from: snapshot, now: now).owners
-        groups = owners.map { owner in
-            let modules = owner.modules.filter { $0.type == .user }.sorted {
-                ($0.isPlan ? 0 : 1, $0.name) < ($1.isPlan ? 0 : 1, $1.name)
-            }
-            return OptionGroup(
-                label: owner.name,
-                options: modules.map { module in
-                    let key = ModuleKey(owner: owner.name, module: module.name)
-                    return Option(
-                        value: key.description,
-                        label: (module.description ?? module.name)
-                            + (module.isPlan ? " (plan)" : module.hidden ? " (hidden)" : ""),
-                        selected: key == filter)
-                })
-        }
-        noFilter = filter == nil
-        filterLabel = filter.map { key in snapshot.state.module(key)?.description ?? key.description }
-        let users = snapshot.state.users.values.sorted { $0.userName < $1.userName }
-        total = users.count
-        rows = users.compactMap { user in
-            let effective = snapshot.effectiveModules(of: user.userName, now: now)
-            if let filter, effective[filter] == nil { return nil }
-            var plans: [String] = []
-            var licenses: [String] = []
-            for (key, source) in effective.sorted(by: { $0.key < $1.key }) where source != .site {
-                guard let module = snapshot.state.module(key), !module.hidden else { continue }
-                if module.isPlan {
-                    plans.append(module.description ?? key.module)
-                } else {
-                    licenses.append(module.description ?? key.module)
-                }
-            }
-            return Row(
-                userName: user.userName, href: AdminPath.user(user.userName), displayName: user.displayName ?? "",
-                type: AdminFormat.userType(user.type), canLogIn: AdminFormat.yesNo(user.canLogIn), retired: user.retired,
-                isAdministrator: user.isAdministrator, plans: plans.isEmpty ? "—" : plans.joined(separator: ", "),
-                licenses: licenses.isEmpty ? "—" : licenses.joined(separator: ", "))
-        }
-        shown = rows.count
-    }
-}
-
-struct NewUserView {
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
-    var csrf: String
-    var userName = ""
-    var displayName = ""
-    var email = ""
-    var types: [Option]
-    var canLogIn = true
-    var error: String?
-
-    init(csrf: String) {
-        self.csrf = csrf
-        types = UserType.allCases.map { Option(value: $0.rawValue, label: AdminFormat.userType($0), selected: $0 == .employee) }
-    }
-
-    mutating func fill(_ draft: NewUser) {
-        userName = draft.userName
-        displayName = draft.displayName ?? ""
-        email = draft.email ?? ""
-        canLogIn = draft.canLogIn
-        types = types.map { Option(value: $0.value, label: $0.label, selected: $0.value == draft.type.rawValue) }
-    }
-}
-
-struct UserView {
-    struct Plan {
-        var id: String
-        var value: String
-        var label: String
-        var note: String
-        var checked: Bool
-        var implies: String
-    }
-
-    struct ModuleNode {
-        var id: String
-        var value: String
-        var module: String
-        var label: String
-        var checked: Bool
-        var disabled: Bool
-        var fromPlan: Bool
-        var hint: String
-        var children: [ModuleNode]
-        var hasChildren: Bool
-    }
-
-    struct OwnerBlock {
-        var name: String
-        var slug: String
-        var hasPlans: Bool
-        var planName: String
-        var noPlanID: String
-        var noPlanChecked: Bool
-        var plans: [Plan]
-        var modules: [ModuleNode]
-        var hasModules: Bool
-    }
-
-    var csrf: String
-    var action: String
-    var userName: String
-    var displayName: String
-    /// The name for the heading; nil when the user has none.
-    var displayTitle: String?
-    var email: String
-    var type: String
-    var isAdministrator: Bool
-    var canLogIn: Bool
-    var retired: Bool
-    var waitingForApproval: Bool
-    var owners: [OwnerBlock]
-
-    init(csrf: String, user: User, snapshot: TenantSnapshot, now: Date) {
-        self.csrf = csrf
-        action = AdminPath.user(user.userName)
-        userName = user.userName
-        displayName = user.displayName ?? ""
-        displayTitle = user.displayName.flatMap { $0.isEmpty ? nil : $0 }
-        email = user.email ?? ""
-        type = AdminFormat.userType(user.type)
-        isAdministrator = user.isAdministrator
-        canLogIn = user.canLogIn
-        retired = user.retired
-        waitingForApproval = user.waitingForApproval
-        let assignments = snapshot.state.assignments.filter { $0.userID == user.id }
-        let effective = snapshot.effectiveModules(of: user.userName, now: now)
-        let report = LicenseListReport.make(from: snapshot, now: now)
-        owners = report.owners.compactMap { owner -> OwnerBlock? in
-            let slug = owner.name.lowercased()
-            let byName = Dictionary(owner.modules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-            let plans = owner.modules.filter { $0.isPlan }
-            let currentPlan = assignments.first { $0.owner == owner.name && $0.isDirect && byName[$0.module]?.isPlan == true }?
-                .module
-            let planViews = plans.map { plan -> Plan in
-                let isCurrent = plan.name == currentPlan
-                let free = isCurrent ? "current plan" : plan.free > 0 || plan.unrestricted ? "\(plan.free) free" : "none free"
-                return Plan(
-                    id: "plan-\(slug)-\(plan.name)", value: plan.name, label: plan.description ?? plan.name, note: free,
-                    checked: isCurrent, implies: plan.planModules.joined(separator: " "))
-            }
-            let licenses = owner.modules.filter { $0.type == .user && !$0.isPlan }
-            let names = Set(licenses.map(\.name))
-            func node(_ module: LicenseListReport.Module) -> ModuleNode {
-                let key = ModuleKey(owner: owner.name, module: module.name)
-                let rows = assignments.filter { $0.key == key }
-                let isDirect = rows.contains(where: \.isDirect)
-                let viaPlan = rows.compactMap(\.viaPlan).first
-                let isEffective = effective[key] != nil
-                let fromPlan = !isDirect && viaPlan != nil
-                let hint: String =
-                    if fromPlan { "from the plan \(byName[viaPlan!]?.description ?? viaPlan!)" } else if module.hidden {
-                        "comes with a plan"
-                    } else if module.unrestricted { "unrestricted" } else { "\(module.free) of \(module.total) free" }
-                let children = licenses.filter { $0.prerequisite == module.name }.map(node)
-                return ModuleNode(
-                    id: "license-\(slug)-\(module.name)", value: key.description, module: module.name,
-                    label: module.description ?? module.name, checked: isEffective && (isDirect || fromPlan),
-                    disabled: module.hidden || fromPlan, fromPlan: fromPlan, hint: hint, children: children,
-                    hasChildren: !children.isEmpty)
-            }
-            let roots = licenses.filter { $0.prerequisite == nil || !names.contains($0.prerequisite!) }.map(node)
-            guard !plans.isEmpty || !roots.isEmpty else { return nil }
-            return OwnerBlock(
-                name: owner.name, slug: slug, hasPlans: !plans.isEmpty, planName: "plan-\(owner.name)",
-                noPlanID: "plan-\(slug)-none", noPlanChecked: currentPlan == nil, plans: planViews, modules: roots,
-                hasModules: !roots.isEmpty)
-        }
     }
 }

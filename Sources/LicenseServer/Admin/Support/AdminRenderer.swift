@@ -2,91 +2,63 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// The compiled templates. Each page renders its body template, then the layout around it.
-struct AdminRenderer: Sendable {
-    let library: MustacheLibrary
+/// Every template of the admin pages: the name of its file in `Resources/Admin/templates`, without `.mustache`.
+///
+/// The partials (`tabs`, `remove-form`, `module-node`, `usage-chart`) are here too: the renderer refuses to start
+/// without any of them.
+enum AdminTemplate: String, CaseIterable, Sendable {
+    case layout, error, login, tabs, owner, status, users, user, consumption, audit
+    case eventForm = "event-form"
+    case activationUpload = "activation-upload"
+    case activationPreview = "activation-preview"
+    case removeForm = "remove-form"
+    case activationRemove = "activation-remove"
+    case activationDone = "activation-done"
+    case userNew = "user-new"
+    case moduleNode = "module-node"
+    case usageChart = "usage-chart"
+}
 
-    init() {
-        var library = MustacheLibrary()
-        for (name, text) in AdminTemplates.all {
-            do {
-                library.register(try MustacheTemplate(string: text), named: name)
-            } catch {
-                // The templates are constants of this binary: a bad one is a programming error found by any test run.
-                preconditionFailure("admin template '\(name)' does not parse: \(error)")
-            }
+/// The templates, read and parsed once at start-up. Each page renders its body template, then the layout around it.
+struct AdminRenderer: Sendable {
+    private let library: MustacheLibrary
+
+    /// Reads every `.mustache` file in `directory`.
+    ///
+    /// - Throws: `AdminResourceError` when a template does not parse or one of `AdminTemplate` has no file, so a
+    ///   server with a broken or missing template does not start rather than fail when a page renders.
+    init(directory: URL) async throws {
+        let library: MustacheLibrary
+        do {
+            library = try await MustacheLibrary(directory: directory.path)
+        } catch let error as MustacheLibrary.ParserError {
+            throw AdminResourceError.unparsableTemplate(
+                name: String(error.filename.dropLast(".mustache".count)),
+                file: directory.appendingPathComponent(error.filename).path,
+                line: error.context.lineNumber, column: error.context.columnNumber, reason: Self.reason(error.error),
+                text: error.context.line)
+        }
+        let missing = AdminTemplate.allCases.filter { library.getTemplate(named: $0.rawValue) == nil }
+        guard missing.isEmpty else {
+            throw AdminResourceError.missingTemplates(missing.map(\.rawValue), directory: directory.path)
         }
         self.library = library
     }
 
-    func render(_ model: Any, template: String) -> String {
-        guard let html = library.render(model, withTemplate: template) else {
-            preconditionFailure("no admin template named '\(template)'")
-        }
-        return html
-    }
-}
-
-/// The sections of the main navigation.
-enum AdminSection: String, Sendable, CaseIterable {
-    case licenses, users, consumption, audit, none
-
-    var label: String {
-        switch self {
-        case .licenses: "Licenses"
-        case .users: "Users"
-        case .consumption: "Consumption"
-        case .audit: "Audit log"
-        case .none: ""
+    /// The parser's complaint in words, with its own name for searching.
+    static func reason(_ error: any Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect?:
+            "a section is closed under another name than it was opened with (sectionCloseNameIncorrect)"
+        case .expectedSectionEnd?: "a section is not closed (expectedSectionEnd)"
+        case .unfinishedName?: "a tag is not finished (unfinishedName)"
+        default: "\(error)"
         }
     }
 
-    var path: String { "/admin/\(rawValue)" }
-}
-
-/// What the layout template shows around every page.
-struct LayoutView {
-    struct NavItem {
-        var label: String
-        var href: String
-        var current: Bool
-    }
-
-    struct FlashView {
-        var kind: String
-        var text: String
-        /// Errors are announced at once; other messages politely.
-        var role: String
-    }
-
-    var title: String
-    var body: String
-    var signedIn: Bool
-    var userName: String?
-    var companyName: String?
-    var csrf: String?
-    var nav: [NavItem]
-    var flashes: [FlashView]
-    var messageOfTheDay: String?
-
-    init(
-        title: String, body: String, session: AdminSession?, section: AdminSection, companyName: String?,
-        flashes: [AdminFlash], messageOfTheDay: String?
-    ) {
-        self.title = title
-        self.body = body
-        signedIn = session?.isSignedIn ?? false
-        userName = session?.userName
-        self.companyName = companyName
-        csrf = session?.csrf
-        nav =
-            signedIn
-            ? AdminSection.allCases.filter { $0 != .none }.map { NavItem(label: $0.label, href: $0.path, current: $0 == section) }
-            : []
-        self.flashes = flashes.map {
-            FlashView(kind: $0.kind.rawValue, text: $0.text, role: $0.kind == .error ? "alert" : "status")
-        }
-        self.messageOfTheDay = messageOfTheDay
+    func render(_ model: Any, template: AdminTemplate) -> String {
+        // Never nil: the initialiser made sure every template exists.
+        library.render(model, withTemplate: template.rawValue) ?? ""
     }
 }
 
