@@ -266,6 +266,9 @@ struct EventStoreTests {
             #expect(
                 problems.namingRows == [IntegrityProblem(table: "system_event", key: "#\(noLogin.id)", problem: "row deleted")])
             #expect(problems.tablesOutOfCommitment == ["system_event"], "the sealed head's digest names the table too")
+            // … and the missing blocking event fails closed: alice stays blocked
+            let login = try await store.login("alice")
+            #expect(!login.allowed && login.reasons == [.eventIntegrity], "\(login)")
         }
     }
 
@@ -292,7 +295,11 @@ struct EventStoreTests {
                     IntegrityProblem(
                         table: "system_event", key: "#\(noLogin.id) no-login", problem: "seal does not match the row (edited)")
                 ])
-            #expect(problems.tablesOutOfCommitment == ["system_event"], "the sealed head's digest names the table too")
+            // The seal was left, so the sealed head's digest still holds: the row alone is void
+            #expect(problems.tablesOutOfCommitment == [], "\(problems)")
+            // … and a void blocking event fails closed: alice stays blocked, for a reason that says why
+            let login = try await store.login("alice")
+            #expect(!login.allowed && login.reasons.contains(.eventIntegrity), "\(login)")
         }
     }
 
@@ -307,7 +314,7 @@ struct EventStoreTests {
                 "UPDATE system_event SET message = 'Send your password to evil@example.com' WHERE id = ?", [motd.id])
 
             let problems = try await store.verify(tenant: acme)
-            #expect(problems.map(\.table) == ["system_event", "system_event"])
+            #expect(problems.map(\.table) == ["system_event"])
             #expect(problems.namingRows.map(\.key) == ["#\(motd.id) message-of-the-day"])
             #expect(try await store.login("alice").messageOfTheDay == nil)
         }

@@ -27,7 +27,28 @@ enum CommittedTables {
     static let all = Set(Tables.all).subtracting(["tenant_head", "api_token"])
 }
 
-/// The bytes a row's element covers: its table and every column, by name, with the value's type.
+/// Tables whose rows carry a seal: a row's element is keyed by its seal alone (`committedBytes`).
+enum SealedTables {
+    static let all: Set<String> = ["user", "assignment", "satellite", "satellite_assignment", "system_event", "audit_entry"]
+}
+
+/// The bytes a row's element covers. A sealed row contributes its seal (which covers its content): an edit that
+/// leaves the seal makes the row void without moving the digest, so only rows put in, taken out or put back (and a
+/// seal rewritten) move it, and a grant table whose digest moved is a state the head never had. Other rows contribute
+/// their table and every column, by name, with the value's type.
+func committedBytes(table: String, _ columns: [(name: String, value: SQLValue)]) -> [UInt8] {
+    if SealedTables.all.contains(table), let seal = columns.first(where: { $0.name == "seal" })?.value,
+        case .text(let text) = seal
+    {
+        var e = CanonicalEncoder(context: "licensing/row-seal/v1")
+        e.add("table", table)
+        e.add("seal", text)
+        return e.bytes
+    }
+    return canonicalRow(table: table, columns)
+}
+
+/// The bytes of a row's whole content: its table and every column, by name, with the value's type.
 func canonicalRow(table: String, _ columns: [(name: String, value: SQLValue)]) -> [UInt8] {
     var e = CanonicalEncoder(context: "licensing/row/v1")
     e.add("table", table)
@@ -51,13 +72,11 @@ struct CommitmentTally {
     init(digester: RowDigester) { self.digester = digester }
 
     mutating func add(_ table: String, _ row: SQLRow) {
-        tables[table, default: .zero] += digester.element(canonicalRow(table: table, row.namedValues))
+        tables[table, default: .zero] += digester.element(committedBytes(table: table, row.namedValues))
     }
 
-    /// Of `tables`, those whose rows (as added) differ from what `commitment` records.
-    func mismatches(_ commitment: StateCommitment, among names: [String]) -> [String] {
-        names.filter { (tables[$0] ?? .zero) != commitment.digest(of: $0) }
-    }
+    /// The sum of the rows of `table` added so far.
+    func sum(_ table: String) -> MultisetDigest { tables[table] ?? .zero }
 }
 
 extension SQLRow {
@@ -70,7 +89,7 @@ extension LicenseEngine {
     private func element(_ s: Backend.Session, _ table: String, _ columns: [(name: String, value: SQLValue)]) -> MultisetDigest {
         let digester = s.changes.digester ?? sealer.makeDigester()
         s.changes.digester = digester
-        return digester.element(canonicalRow(table: table, columns))
+        return digester.element(committedBytes(table: table, columns))
     }
 
     private func note(_ s: Backend.Session, tenant: String, table: String, added: MultisetDigest) {
@@ -98,7 +117,30 @@ extension LicenseEngine {
         _ s: Backend.Session, tenant: String, from table: String, where filter: String, _ arguments: [SQLValue]
     ) throws -> [SQLRow] {
         let rows = try s.rows("DELETE FROM \(s.dialect.table(table)) WHERE \(filter) RETURNING *", arguments)
-        for row in rows { note(s, tenant: tenant, table: table, added: -element(s, table, row.namedValues)) }
+        guard SealedTables.all.contains(table) else {
+            for row in rows { note(s, tenant: tenant, table: table, added: -element(s, table, row.namedValues)) }
+            return rows
+        }
+        // A seal counts once however many rows carry it (copies are forgeries): it leaves the sum when its last row goes.
+        var seals: [String: [(name: String, value: SQLValue)]] = [:]
+        for row in rows {
+            let columns = row.namedValues
+            guard case .text(let seal)? = columns.first(where: { $0.name == "seal" })?.value else { continue }
+            seals[seal] = columns
+        }
+        var remaining: Set<String> = []
+        let names = Array(seals.keys)
+        for start in stride(from: 0, to: names.count, by: 500) {
+            let chunk = names[start..<min(start + 500, names.count)]
+            remaining.formUnion(
+                try s.scalars(
+                    String.self,
+                    "SELECT seal FROM \(s.dialect.table(table)) WHERE \(Tables.tenantColumn(of: table)) = ? AND seal IN ("
+                        + chunk.map { _ in "?" }.joined(separator: ", ") + ")", [.text(tenant)] + chunk.map { .text($0) }))
+        }
+        for (seal, columns) in seals where !remaining.contains(seal) {
+            note(s, tenant: tenant, table: table, added: -element(s, table, columns))
+        }
         return rows
     }
 
@@ -181,7 +223,7 @@ extension LicenseEngine {
     func computeCommitment(_ s: Backend.Session, tenant: String) throws -> StateCommitment {
         var commitment = StateCommitment()
         for table in Tables.all where CommittedTables.all.contains(table) {
-            commitment.tables[table] = try digest(s, tenant: tenant, table: table)
+            commitment.tables[table] = try committedDigest(s, tenant: tenant, table: table)
         }
         try s.forEachRow(
             "SELECT owner_name, issued_at, raw_package FROM license_owner WHERE tenant_id = ?", [.text(tenant)]
@@ -192,14 +234,50 @@ extension LicenseEngine {
         return commitment
     }
 
-    /// The multiset digest of a table's rows of the tenant, as stored now.
+    /// The digest the head should hold for a table as stored: a copied seal counted once.
+    func committedDigest(_ s: Backend.Session, tenant: String, table: String) throws -> MultisetDigest {
+        try digest(s, tenant: tenant, table: table)
+            - duplicateSeals(s, tenant: tenant, table: table, digester: sealer.makeDigester())
+    }
+
+    /// Whether `sum` (every stored row of `table` added) is what `commitment` records, once copies of a seal are
+    /// taken off; the copies are looked for only when the plain sum differs.
+    func matches(
+        _ s: Backend.Session, tenant: String, table: String, sum: MultisetDigest, _ commitment: StateCommitment
+    ) throws -> Bool {
+        if sum == commitment.digest(of: table) { return true }
+        guard SealedTables.all.contains(table) else { return false }
+        return sum - (try duplicateSeals(s, tenant: tenant, table: table, digester: sealer.makeDigester()))
+            == commitment.digest(of: table)
+    }
+
+    /// What rows carrying another row's seal add to a sealed table's sum, to be taken off: the server never writes two
+    /// rows with one seal (each seal covers its row's key), so a copy is a forgery that changes nothing the head
+    /// committed to; the copy itself is void by its seal.
+    func duplicateSeals(_ s: Backend.Session, tenant: String, table: String, digester: RowDigester) throws -> MultisetDigest {
+        guard SealedTables.all.contains(table) else { return .zero }
+        var extra = MultisetDigest.zero
+        try s.forEachRow(
+            "SELECT seal, COUNT(*) AS n FROM \(s.dialect.table(table)) WHERE \(Tables.tenantColumn(of: table)) = ?"
+                + " GROUP BY seal HAVING COUNT(*) > 1", [.text(tenant)]
+        ) { row in
+            let seal: String = try row["seal"]
+            let count: Int64 = try row["n"]
+            let element = digester.element(committedBytes(table: table, [("seal", .text(seal))]))
+            for _ in 1..<count { extra += element }
+        }
+        return extra
+    }
+
+    /// The multiset digest of a table's rows of the tenant, as stored now (a copied seal counted as often as stored;
+    /// `committedDigest` counts it once).
     func digest(_ s: Backend.Session, tenant: String, table: String) throws -> MultisetDigest {
         let digester = sealer.makeDigester()
         var sum = MultisetDigest.zero
         try s.forEachRow(
             "SELECT * FROM \(s.dialect.table(table)) WHERE \(Tables.tenantColumn(of: table)) = ?", [.text(tenant)]
         ) { row in
-            sum += digester.element(canonicalRow(table: table, row.namedValues))
+            sum += digester.element(committedBytes(table: table, row.namedValues))
         }
         return sum
     }

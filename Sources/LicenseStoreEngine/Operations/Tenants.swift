@@ -52,11 +52,12 @@ extension LicenseEngine {
     }
 
     /// The tenant as checks see it: verified rows only, held against the sealed head (DESIGN §6a). A head that does
-    /// not verify makes the whole tenant fail closed (`tenant-integrity`); an owner whose stored package is not the one
-    /// the head records (an older package's rows put back, rows inserted) grants nothing (`module-integrity`); events
-    /// that differ from the head (edited, deleted, put back) block logins (`event-integrity`); a module whose stored
-    /// holders exceed its count grants only its oldest holders (`SeatCap`). A user or assignment table whose digest
-    /// differs is named by `verify`; its edited rows grant nothing already, being void.
+    /// not verify, or a user, assignment or satellite table whose rows are not the ones the head commits to (a row put
+    /// in, taken out or put back), makes the whole tenant fail closed (`tenant-integrity`) until an administrator has
+    /// looked (`verify`, `repair --accept-current`): which of the rows is the extra one cannot be told, so none grants.
+    /// An edited row whose seal was left keeps the digest and is void by itself. An owner whose stored package is not
+    /// the one the head records grants nothing (`module-integrity`); events that are not the committed ones block
+    /// logins (`event-integrity`); a module whose stored holders exceed its count grants only its oldest holders.
     public func loadSnapshot(tenant: String) async throws -> TenantSnapshot {
         try await read(timeout: .seconds(120)) { s in
             let (tenantValue, isTenantRowIntact) = try self.loadTenant(s, tenant)
@@ -77,9 +78,11 @@ extension LicenseEngine {
                 voidModules.formUnion(rows.check.badModules.keys.map { ModuleKey(owner: name, module: $0) })
                 owners[name] = verified
             }
+            var tally = CommitmentTally(digester: self.sealer.makeDigester())
             var users: [Int64: User] = [:]
             var voidUsers: [User] = []
             try s.forEachRow("SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ?", [.text(tenant)]) { row in
+                tally.add("user", row)
                 let record = try UserRecord(row: row)
                 if record.isSealValid(self.sealer.isValid, legacy: legacy) {
                     users[record.user.id] = record.user
@@ -91,6 +94,7 @@ extension LicenseEngine {
             var assignments: [Assignment] = []
             try s.forEachRow("SELECT \(AssignmentRecord.selection) FROM assignment WHERE tenant_id = ?", [.text(tenant)]) {
                 row in
+                tally.add("assignment", row)
                 let record = try AssignmentRecord(row: row)
                 if users[record.assignment.userID] != nil,
                     verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant))
@@ -100,6 +104,7 @@ extension LicenseEngine {
             }
             var satellites: [String: Satellite] = [:]
             for row in try s.rows("SELECT * FROM satellite WHERE tenant_id = ?", [.text(tenant)]) {
+                tally.add("satellite", row)
                 let record = try SatelliteRecord(row: row)
                 if verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
                     satellites[record.satellite.name] = record.satellite
@@ -107,6 +112,7 @@ extension LicenseEngine {
             }
             var satelliteAssignments: [SatelliteAssignment] = []
             for row in try s.rows("SELECT * FROM satellite_assignment WHERE tenant_id = ?", [.text(tenant)]) {
+                tally.add("satellite_assignment", row)
                 let record = try SatelliteAssignmentRecord(row: row)
                 if verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant)) {
                     satelliteAssignments.append(record.assignment)
@@ -118,16 +124,23 @@ extension LicenseEngine {
 
             // Held against the sealed head (a head that predates the commitment has only its seal and event ids).
             var eventsHold = isHeadIntact && events.void.isEmpty && storedEventIDs == Set(head.eventIDs)
+            var grantsHold = isHeadIntact
             if isHeadIntact, let commitment = head.commitment {
+                for table in ["user", "assignment", "satellite", "satellite_assignment"] where grantsHold {
+                    grantsHold = try self.matches(s, tenant: tenant, table: table, sum: tally.sum(table), commitment)
+                }
                 for (name, issuedAt) in storedOwners where commitment.owners[name]?.highestIssuedAt != issuedAt {
                     if let owner = owners.removeValue(forKey: name) {
                         voidModules.formUnion(owner.modules.keys.map { ModuleKey(owner: name, module: $0) })
                     }
                 }
-                eventsHold = eventsHold && eventTally?.mismatches(commitment, among: ["system_event"]).isEmpty == true
+                if eventsHold, let eventTally {
+                    eventsHold = try self.matches(
+                        s, tenant: tenant, table: "system_event", sum: eventTally.sum("system_event"), commitment)
+                }
             }
             let state = TenantLicenseState(
-                tenant: tenantValue, isTenantIntact: isTenantRowIntact && isHeadIntact, owners: owners, users: users,
+                tenant: tenantValue, isTenantIntact: isTenantRowIntact && grantsHold, owners: owners, users: users,
                 assignments: assignments, seatsInUse: try self.seatsInUse(s, tenant: tenant), satellites: satellites,
                 satelliteAssignments: satelliteAssignments, events: events.valid, areEventsIntact: eventsHold)
             return TenantSnapshot(version: head.version, state: state, voidUsers: voidUsers, voidModules: voidModules)

@@ -103,7 +103,9 @@ extension LicenseEngine {
     ) throws -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
         for table in CommittedTables.all.sorted()
-        where try known[table] ?? digest(s, tenant: tenant, table: table) != commitment.digest(of: table) {
+        where try !matches(
+            s, tenant: tenant, table: table, sum: known[table] ?? digest(s, tenant: tenant, table: table), commitment)
+        {
             problems.append(
                 IntegrityProblem(
                     table: table, key: IntegrityProblem.wholeTable,
@@ -252,7 +254,7 @@ final class AssignmentSealCheck: @unchecked Sendable {
                     if !verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: self.tenant)) {
                         bad.append(record)
                     }
-                    sum += digester.element(canonicalRow(table: "assignment", row.namedValues))
+                    sum += digester.element(committedBytes(table: "assignment", row.namedValues))
                 }
             } catch {
                 self.lock.withLock { self.decodeError = error }
