@@ -221,5 +221,14 @@ enum PostgresSchema {
             "v5-head-commitment",
             "ALTER TABLE tenant_head ADD COLUMN commitment TEXT"
         ),
+        (
+            // Usage events and month aggregates are sealed (an invoice cannot be edited); rows written before are
+            // sealed at their tenant's first write under the commitment.
+            "v6-usage-seals",
+            """
+            ALTER TABLE usage_event ADD COLUMN seal TEXT NOT NULL DEFAULT '';
+            ALTER TABLE usage_month ADD COLUMN seal TEXT NOT NULL DEFAULT ''
+            """
+        ),
     ]
 }

@@ -63,22 +63,25 @@ public struct PostgresSession: StoreSession, Sendable {
     }
 
     /// The ids not stored yet, inserted 500 to a statement; the database says which ones were new.
-    public func insertUsageEvents(tenant: String, _ events: [UsageEvent], receivedAt: Int64) throws -> [Bool] {
+    public func insertUsageEvents(
+        tenant: String, _ events: [UsageEvent], receivedAt: Int64, seals: [String]
+    ) throws -> [Bool] {
         var newIDs = Set<String>()
         for chunk in stride(from: 0, to: events.count, by: 500) {
-            let slice = events[chunk..<min(chunk + 500, events.count)]
+            let range = chunk..<min(chunk + 500, events.count)
             var arguments: [SQLValue] = []
-            arguments.reserveCapacity(slice.count * 7)
-            for event in slice {
+            arguments.reserveCapacity(range.count * 8)
+            for index in range {
+                let event = events[index]
                 arguments += [
                     .text(tenant), .text(event.id), .text(event.service), .integer(event.quantity),
                     .integer(Int64(event.occurredAt.timeIntervalSince1970.rounded(.down))),
-                    event.subject.map { .text($0) } ?? .null, .integer(receivedAt),
+                    event.subject.map { .text($0) } ?? .null, .integer(receivedAt), .text(seals[index]),
                 ]
             }
-            let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: slice.count).joined(separator: ", ")
+            let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: range.count).joined(separator: ", ")
             try forEachRow(
-                "INSERT INTO usage_event (tenant_id, id, service, quantity, occurred_at, subject, received_at) VALUES "
+                "INSERT INTO usage_event (tenant_id, id, service, quantity, occurred_at, subject, received_at, seal) VALUES "
                     + values + " ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id", arguments
             ) { newIDs.insert(try $0["id"]) }
         }

@@ -151,17 +151,19 @@ public struct SQLiteSession: StoreSession {
 
     /// One cached statement executed per event: measured against multi-row `INSERT … RETURNING id` in chunks of 100,
     /// which cost more (GRDB converts the 700 bound values generically).
-    public func insertUsageEvents(tenant: String, _ events: [UsageEvent], receivedAt: Int64) throws -> [Bool] {
+    public func insertUsageEvents(
+        tenant: String, _ events: [UsageEvent], receivedAt: Int64, seals: [String]
+    ) throws -> [Bool] {
         let insert = try db.cachedStatement(
             sql:
-                "INSERT OR IGNORE INTO usage_event (tenant_id, id, service, quantity, occurred_at, subject, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT OR IGNORE INTO usage_event (tenant_id, id, service, quantity, occurred_at, subject, received_at, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         )
         var isNew: [Bool] = []
         isNew.reserveCapacity(events.count)
-        for event in events {
+        for (event, seal) in zip(events, seals) {
             try insert.execute(arguments: [
                 tenant, event.id, event.service, event.quantity, Int64(event.occurredAt.timeIntervalSince1970.rounded(.down)),
-                event.subject, receivedAt,
+                event.subject, receivedAt, seal,
             ])
             isNew.append(db.changesCount > 0)
         }

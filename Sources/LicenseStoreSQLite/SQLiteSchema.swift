@@ -259,6 +259,12 @@ enum SQLiteSchema {
             // The state the sealed head commits to (DESIGN §6a); NULL in a head written before, until its next write.
             try db.execute(sql: "ALTER TABLE tenant_head ADD COLUMN commitment TEXT")
         }
+        migrator.registerMigration("v6-usage-seals") { db in
+            // Usage events and month aggregates are sealed (an invoice cannot be edited); rows written before are
+            // sealed at their tenant's first write under the commitment.
+            try db.execute(sql: "ALTER TABLE usage_event ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "ALTER TABLE usage_month ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }

@@ -32,6 +32,11 @@ struct SQLiteMigrationTests {
             _ = try await store.importUsers(
                 tenant: Fixtures.tenantID, (1...5).map { NewUser(userName: "imp\($0)") }, source: "users.csv",
                 actor: Fixtures.actor, now: { Fixtures.now }, batchSize: 2, progress: nil)
+            _ = try await store.ingestUsage(
+                tenant: Fixtures.tenantID,
+                (1...3).map {
+                    UsageEvent(id: "u-\($0)", service: "mailing-emails", quantity: 10, occurredAt: Fixtures.now.addingTimeInterval(-60))
+                }, users: 2, now: Fixtures.now)
             let events = try await store.events(tenant: Fixtures.tenantID, now: Fixtures.now)
             #expect(events.count >= 4)
             #expect(events.contains(motd))
@@ -72,7 +77,7 @@ struct SQLiteMigrationTests {
             // Then it is at the new migration, with the same rows, columns and index, and the wider CHECK
             let queue = try DatabaseQueue(path: path)
             let after = try await queue.read { db in try Self.shape(db) }
-            #expect(after.migrations.suffix(2) == ["v4-event-status-failed", "v5-head-commitment"])
+            #expect(after.migrations.suffix(3) == ["v4-event-status-failed", "v5-head-commitment", "v6-usage-seals"])
             #expect(after.rows == before.rows)
             #expect(after.columns == before.columns)
             #expect(after.indexes == before.indexes)
@@ -91,6 +96,9 @@ struct SQLiteMigrationTests {
                 tenant: Fixtures.tenantID, [NewUser(userName: "carol")], actor: Fixtures.actor, now: Fixtures.now)
             #expect(try await queue.read { db in try String.fetchOne(db, sql: "SELECT commitment FROM tenant_head") } != nil)
             #expect(try await migrated.verify(tenant: Fixtures.tenantID).isEmpty)
+            #expect(
+                try await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM usage_event WHERE seal = ''") } == 0,
+                "the usage rows written before seals are sealed at the first write")
 
             // And the table takes `failed` now, and still refuses a status it does not know
             try queue.inTransaction { db in

@@ -28,6 +28,15 @@ public enum IntegrityRule {
         }
     }
 
+    /// Refuses to add usage to, or bill, a month whose aggregate has been tampered with.
+    public static func requireIntactUsageMonth(_ row: UsageMonthRow, isIntact: Bool) throws {
+        guard isIntact else {
+            throw LicenseRefusal(
+                .integrity,
+                "the usage of \(row.service) in \(row.month) has been tampered with (seal broken); run 'licensing verify'")
+        }
+    }
+
     /// Refuses to change an event whose row has been tampered with.
     public static func requireIntactEvent(_ id: Int64, isIntact: Bool) throws {
         guard isIntact else {

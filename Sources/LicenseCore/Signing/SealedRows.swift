@@ -159,3 +159,46 @@ public struct TenantHead: Sendable, Equatable {
         return e.bytes
     }
 }
+
+extension UsageEvent {
+    /// A stored usage event: what an invoice is computed from, so an edit voids it.
+    public func sealBytes(tenant: String, receivedAt: Int64) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/usage-event/v1")
+        e.add("tenant", tenant)
+        e.add("id", id)
+        e.add("service", service)
+        e.add("quantity", quantity)
+        e.add("occurredAt", occurredAt as Date?)
+        e.add("subject", subject)
+        e.add("receivedAt", receivedAt)
+        return e.bytes
+    }
+}
+
+/// A month's aggregate of one service, as stored: what the report and the invoice read.
+public struct UsageMonthRow: Sendable, Equatable {
+    public var month: String
+    public var service: String
+    public var value: Int64
+    public var events: Int64
+    public var users: Int64
+
+    public init(month: String, service: String, value: Int64, events: Int64, users: Int64) {
+        self.month = month
+        self.service = service
+        self.value = value
+        self.events = events
+        self.users = users
+    }
+
+    public func sealBytes(tenant: String) -> [UInt8] {
+        var e = CanonicalEncoder(context: "licensing/usage-month/v1")
+        e.add("tenant", tenant)
+        e.add("month", month)
+        e.add("service", service)
+        e.add("value", value)
+        e.add("events", events)
+        e.add("users", users)
+        return e.bytes
+    }
+}

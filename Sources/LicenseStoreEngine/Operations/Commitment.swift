@@ -29,7 +29,9 @@ enum CommittedTables {
 
 /// Tables whose rows carry a seal: a row's element is keyed by its seal alone (`committedBytes`).
 enum SealedTables {
-    static let all: Set<String> = ["user", "assignment", "satellite", "satellite_assignment", "system_event", "audit_entry"]
+    static let all: Set<String> = [
+        "user", "assignment", "satellite", "satellite_assignment", "system_event", "audit_entry", "usage_event", "usage_month",
+    ]
 }
 
 /// The bytes a row's element covers. A sealed row contributes its seal (which covers its content): an edit that
@@ -191,7 +193,7 @@ extension LicenseEngine {
             for (table, delta) in changes.deltas { commitment.tables[table] = commitment.digest(of: table) + delta }
             head.head.commitment = commitment
         } else {
-            try resealLegacyUsers(s, tenant: tenant)
+            try resealLegacyRows(s, tenant: tenant)
             head.head.commitment = try computeCommitment(s, tenant: tenant)
         }
         if changes.audited { head.head.version += 1 }
@@ -204,9 +206,10 @@ extension LicenseEngine {
         changes.audited = false
     }
 
-    /// Moves users whose version-1 seal holds to version 2 (which covers the password hash); a void row stays void.
-    /// Runs once, at the first write to a tenant whose head predates the commitment.
-    private func resealLegacyUsers(_ s: Backend.Session, tenant: String) throws {
+    /// Moves users whose version-1 seal holds to version 2 (which covers the password hash; a void row stays void) and
+    /// seals the usage rows written before seals existed. Runs once, at the first write to a tenant whose head
+    /// predates the commitment.
+    private func resealLegacyRows(_ s: Backend.Session, tenant: String) throws {
         let users = try s.fetchAll(
             UserRecord.self, "SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ?", [.text(tenant)])
         for var record in users
@@ -215,6 +218,23 @@ extension LicenseEngine {
         {
             record.seal = sealer.seal(record.sealBytes)
             try s.update(record, key: ["tenant_id", "id"])
+        }
+        // Usage rows written before seals existed are sealed as they are.
+        var events: [(id: String, seal: String)] = []
+        try s.forEachRow("SELECT * FROM usage_event WHERE tenant_id = ? AND seal = ''", [.text(tenant)]) { row in
+            let event = UsageEvent(
+                id: try row["id"], service: try row["service"], quantity: try row["quantity"],
+                occurredAt: Date(epochSeconds: try row["occurred_at"]), subject: try row["subject"])
+            events.append((event.id, sealer.seal(event.sealBytes(tenant: tenant, receivedAt: try row["received_at"]))))
+        }
+        for event in events {
+            try s.execute("UPDATE usage_event SET seal = ? WHERE tenant_id = ? AND id = ?", [.text(event.seal), .text(tenant), .text(event.id)])
+        }
+        for var record in try s.fetchAll(
+            UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ? AND seal = ''", [.text(tenant)])
+        {
+            record.seal = sealer.seal(record.row.sealBytes(tenant: tenant))
+            try s.update(record, key: ["tenant_id", "month", "service"])
         }
     }
 

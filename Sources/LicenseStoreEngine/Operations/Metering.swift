@@ -136,15 +136,13 @@ extension LicenseEngine {
         _ s: Backend.Session, tenant: String, _ events: [UsageEvent], services: [String: MeteredService], users: Int,
         now: Date
     ) throws -> IngestResult {
-        let isNew = try s.insertUsageEvents(tenant: tenant, events, receivedAt: now.epochSeconds)
-        for (event, wasInserted) in zip(events, isNew) where wasInserted {
-            recordInserted(
-                s, tenant: tenant, table: "usage_event",
-                columns: [
-                    ("tenant_id", .text(tenant)), ("id", .text(event.id)), ("service", .text(event.service)),
-                    ("quantity", .integer(event.quantity)), ("occurred_at", .integer(event.occurredAt.epochSeconds)),
-                    ("subject", event.subject.map { .text($0) } ?? .null), ("received_at", .integer(now.epochSeconds)),
-                ])
+        let receivedAt = now.epochSeconds
+        let verifier = sealer.makeBulkVerifier()
+        let seals = events.map { verifier.seal($0.sealBytes(tenant: tenant, receivedAt: receivedAt)) }
+        let isNew = try s.insertUsageEvents(tenant: tenant, events, receivedAt: receivedAt, seals: seals)
+        for (seal, wasInserted) in zip(seals, isNew) where wasInserted {
+            // A sealed row's element is keyed by its seal alone (`committedBytes`).
+            recordInserted(s, tenant: tenant, table: "usage_event", columns: [("seal", .text(seal))])
         }
         var aggregates: [AggregateKey: Aggregate] = [:]
         var accepted = 0
@@ -168,10 +166,15 @@ extension LicenseEngine {
             if let known = aggregates[key] {
                 aggregate = known
             } else {
-                let current = try s.scalar(
-                    Int64.self, "SELECT value FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
+                // The month so far, whose seal must hold: a batch never builds on an edited aggregate.
+                let current = try s.fetchOne(
+                    UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ? AND month = ? AND service = ?",
                     [.text(tenant), .text(key.month.description), .text(event.service)])
-                aggregate = Aggregate(value: current ?? 0, events: 0)
+                if let current {
+                    try IntegrityRule.requireIntactUsageMonth(
+                        current.row, isIntact: current.isSealValid(verifier.isValid, legacy: try isLegacyHead(s, tenant: tenant)))
+                }
+                aggregate = Aggregate(value: current?.row.value ?? 0, events: 0)
             }
             aggregate.value = MeteringRule.aggregate(
                 aggregate.value, adding: event, aggregation: service.aggregation, isNewSubject: isNewSubject)
@@ -190,15 +193,10 @@ extension LicenseEngine {
             let stored: Int? = try old?["users"]
             let storedEvents: Int64 = try old?["events"] ?? 0
             let monthUsers = MeteringRule.recordedUsers(month: key.month, now: now, stored: stored, batchUsers: users)
-            let columns: [(name: String, value: SQLValue)] = [
-                ("tenant_id", .text(tenant)), ("month", .text(month)), ("service", .text(service)),
-                ("value", .integer(aggregate.value)), ("events", .integer(storedEvents &+ aggregate.events)),
-                ("users", .integer(Int64(monthUsers))),
-            ]
-            try s.execute(
-                "INSERT INTO usage_month (tenant_id, month, service, value, events, users) VALUES (?, ?, ?, ?, ?, ?)",
-                columns.map(\.value))
-            self.recordInserted(s, tenant: tenant, table: "usage_month", columns: columns)
+            let row = UsageMonthRow(
+                month: month, service: service, value: aggregate.value, events: storedEvents &+ aggregate.events,
+                users: Int64(monthUsers))
+            try self.add(s, tenant: tenant, UsageMonthRecord(tenantID: tenant, row: row, seal: sealer.seal(row.sealBytes(tenant: tenant))))
             let tariff = tariffs[service] ?? Tariff.defaultTariff(for: service)
             let prefix = MeteringRule.thresholdMarker(service: service, month: key.month, threshold: 0)
                 .dropLast(1)
@@ -227,10 +225,16 @@ extension LicenseEngine {
     public func usageAggregates(tenant: String, month: Month) async throws -> [String: (value: Int64, users: Int)] {
         let rows = try await read { s -> [(String, Int64, Int)] in
             _ = try self.loadTenant(s, tenant)
-            return try s.rows(
-                "SELECT service, value, users FROM usage_month WHERE tenant_id = ? AND month = ?",
+            let legacy = try self.isLegacyHead(s, tenant: tenant)
+            // A report or an invoice is never computed from an edited aggregate.
+            return try s.fetchAll(
+                UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ? AND month = ?",
                 [.text(tenant), .text(month.description)]
-            ).map { (try $0["service"], try $0["value"], try $0["users"]) }
+            ).map { record in
+                try IntegrityRule.requireIntactUsageMonth(
+                    record.row, isIntact: record.isSealValid(self.sealer.isValid, legacy: legacy))
+                return (record.row.service, record.row.value, Int(record.row.users))
+            }
         }
         var result: [String: (value: Int64, users: Int)] = [:]
         for (service, value, users) in rows { result[service] = (value, users) }
@@ -244,7 +248,7 @@ extension LicenseEngine {
         var cutoff = Month(containing: now)
         for _ in 0..<keepMonths { cutoff = cutoff.previous }
         let before = cutoff.start.epochSeconds
-        return try await write(tenant: nil, timeout: longTimeout) { s in
+        return try await write(tenant: tenant, timeout: longTimeout) { s in
             _ = try self.loadTenant(s, tenant)
             return try self.remove(
                 s, tenant: tenant, from: "usage_event", where: "tenant_id = ? AND occurred_at < ?",

@@ -71,6 +71,27 @@ extension LicenseEngine {
                 resealed["system_event", default: 0] += 1
             }
 
+            var usage: [(id: String, seal: String)] = []
+            try s.forEachRow("SELECT * FROM usage_event WHERE tenant_id = ?", [.text(tenant)]) { row in
+                let event = UsageEvent(
+                    id: try row["id"], service: try row["service"], quantity: try row["quantity"],
+                    occurredAt: Date(epochSeconds: try row["occurred_at"]), subject: try row["subject"])
+                let bytes = event.sealBytes(tenant: tenant, receivedAt: try row["received_at"])
+                if !verifier.isValid(try row["seal"], for: bytes) { usage.append((event.id, self.sealer.seal(bytes))) }
+            }
+            for event in usage {
+                try s.execute(
+                    "UPDATE usage_event SET seal = ? WHERE tenant_id = ? AND id = ?",
+                    [.text(event.seal), .text(tenant), .text(event.id)])
+                resealed["usage_event", default: 0] += 1
+            }
+            for var record in try s.fetchAll(UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ?", [.text(tenant)])
+            where !verifier.isValid(record.seal, for: record.row.sealBytes(tenant: tenant)) {
+                record.seal = self.sealer.seal(record.row.sealBytes(tenant: tenant))
+                try s.update(record, key: ["tenant_id", "month", "service"])
+                resealed["usage_month", default: 0] += 1
+            }
+
             // The audit chain, re-linked from its first entry as it now stands.
             var previous = ""
             var last: (sequence: Int64, seal: String) = (0, "")

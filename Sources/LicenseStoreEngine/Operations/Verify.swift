@@ -57,6 +57,7 @@ extension LicenseEngine {
                     table: "satellite_assignment", key: "\(record.assignment.key) → \(record.assignment.satellite)",
                     problem: "seal does not match the row"))
         }
+        problems += try verifyUsage(s, tenant: tenant, legacy: legacy)
         let events = try loadEvents(s, tenant: tenant)
         for event in events.void {
             problems.append(
@@ -138,6 +139,33 @@ extension LicenseEngine {
             problems.append(
                 IntegrityProblem(
                     table: "license_owner", key: owner, problem: "a package the sealed head does not record (inserted)"))
+        }
+        return problems
+    }
+
+    /// Usage events and month aggregates: each row's seal (an invoice is computed from them). Rows written before
+    /// seals existed (an empty seal) count while the tenant's head predates the commitment.
+    private func verifyUsage(_ s: Backend.Session, tenant: String, legacy: Bool) throws -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        let verifier = sealer.makeBulkVerifier()
+        try s.forEachRow("SELECT * FROM usage_event WHERE tenant_id = ? ORDER BY id", [.text(tenant)]) { row in
+            let seal: String = try row["seal"]
+            if legacy && seal.isEmpty { return }
+            let event = UsageEvent(
+                id: try row["id"], service: try row["service"], quantity: try row["quantity"],
+                occurredAt: Date(epochSeconds: try row["occurred_at"]), subject: try row["subject"])
+            if !verifier.isValid(seal, for: event.sealBytes(tenant: tenant, receivedAt: try row["received_at"])) {
+                problems.append(
+                    IntegrityProblem(table: "usage_event", key: event.id, problem: "seal does not match the row (edited)"))
+            }
+        }
+        for record in try s.fetchAll(
+            UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ? ORDER BY month, service", [.text(tenant)])
+        where !record.isSealValid(verifier.isValid, legacy: legacy) {
+            problems.append(
+                IntegrityProblem(
+                    table: "usage_month", key: "\(record.row.month) \(record.row.service)",
+                    problem: "seal does not match the row (edited)"))
         }
         return problems
     }

@@ -464,3 +464,38 @@ extension StoreSession {
             others.map(\.value) + keys)
     }
 }
+
+struct UsageMonthRecord: StoredRecord {
+    static let table = "usage_month"
+    var tenantID: String
+    var row: UsageMonthRow
+    var seal: String
+
+    init(tenantID: String, row: UsageMonthRow, seal: String) {
+        self.tenantID = tenantID
+        self.row = row
+        self.seal = seal
+    }
+
+    init(row sqlRow: SQLRow) throws {
+        tenantID = try sqlRow["tenant_id"]
+        row = UsageMonthRow(
+            month: try sqlRow["month"], service: try sqlRow["service"], value: try sqlRow["value"],
+            events: try sqlRow["events"], users: try sqlRow["users"])
+        seal = try sqlRow["seal"]
+    }
+
+    var columns: [(name: String, value: SQLValue)] {
+        [
+            ("tenant_id", tenantID.sqlValue), ("month", row.month.sqlValue), ("service", row.service.sqlValue),
+            ("value", row.value.sqlValue), ("events", row.events.sqlValue), ("users", row.users.sqlValue),
+            ("seal", seal.sqlValue),
+        ]
+    }
+
+    /// Whether the seal holds; in a tenant whose head predates the commitment an unsealed row (written before seals)
+    /// still counts.
+    func isSealValid(_ isValid: (String, [UInt8]) -> Bool, legacy: Bool) -> Bool {
+        (legacy && seal.isEmpty) || isValid(seal, row.sealBytes(tenant: tenantID))
+    }
+}

@@ -45,8 +45,9 @@ public protocol StoreSession {
     func notifyChange(tenant: String?) throws
 
     /// Inserts usage events, ignoring ids already stored and repeats within the batch; answers, per position, whether
-    /// the event was new. The backends' one fast path: each inserts in the way its database does fastest.
-    func insertUsageEvents(tenant: String, _ events: [UsageEvent], receivedAt: Int64) throws -> [Bool]
+    /// the event was new (`seals[i]` is the seal of `events[i]`). The backends' one fast path: each inserts in the way
+    /// its database does fastest.
+    func insertUsageEvents(tenant: String, _ events: [UsageEvent], receivedAt: Int64, seals: [String]) throws -> [Bool]
 }
 
 extension StoreSession {
