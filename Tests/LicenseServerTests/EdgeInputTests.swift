@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import LicenseCore
 import LicenseTestSupport
@@ -138,6 +139,41 @@ struct EdgeInputTests {
                 headers: [.contentType: "application/json"])
             guard created.status == 201 else { throw HarnessError("the administrator was not created: \(created)") }
             return try await body(client)
+        }
+    }
+
+    @Test("a password hash copied from one administrator onto another does not sign in as the other (issue 12, Why 6)")
+    func copiedPasswordHash() async throws {
+        try await withStandardServer { client, tenant, installation in
+            // Given two administrators with their own passwords
+            for (name, password) in [("boss", Self.password), ("eve", "another long passphrase")] {
+                let user = try JSONSerialization.data(withJSONObject: [
+                    "userName": name, "isAdministrator": true, "canLogIn": true, "password": password,
+                ])
+                let created = try await client.send(
+                    .post, "\(StandardTenant.base)/users", token: tenant.admin.presented, body: user,
+                    headers: [.contentType: "application/json"])
+                try #require(created.status == 201, "\(created)")
+            }
+            let before = try await SignInForm.open(client).signIn(client, userName: "eve", password: Self.password)
+            #expect(before.status == 401, "boss's password is not eve's: \(before)")
+
+            // When boss's hash is copied onto eve with SQL
+            let queue = try DatabaseQueue(path: installation.databasePath)
+            try await queue.write { db in
+                try db.execute(
+                    sql:
+                        "UPDATE user SET password_hash = (SELECT password_hash FROM user WHERE user_name = 'boss') WHERE user_name = 'eve'"
+                )
+                #expect(db.changesCount == 1)
+            }
+            try queue.close()
+
+            // Then boss's password still does not sign in as eve (her row is void), and boss still signs in
+            let copied = try await SignInForm.open(client).signIn(client, userName: "eve", password: Self.password)
+            #expect(copied.status == 401, "\(copied)")
+            let boss = try await SignInForm.open(client).signIn(client, userName: "boss", password: Self.password)
+            #expect(boss.status == 303, "\(boss)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LicenseCore
 import Testing
 
 /// The attacks of issue 12 (Why 1–5) against licensing.sqlite with SQL access but not the installation key: each is
@@ -193,6 +194,33 @@ struct IntegrityAttackTests {
         #expect(!isAllowed && result.stdout.contains("event-integrity"), "\(result)")
         let (exitCode, problems) = try await Self.verify(fixture)
         #expect(exitCode == 3 && problems.contains { $0.table == "system_event" }, "\(problems)")
+    }
+
+    @Test(
+        "Why 7: an edited month aggregate or usage event is named, and no report or invoice is computed from it",
+        arguments: ["UPDATE usage_month SET value = 0", "UPDATE usage_event SET quantity = 0 WHERE id = 'e-2'"])
+    func editedUsage(_ sql: String) async throws {
+        let (fixture, _) = try await Fixture.licensed()
+        defer { fixture.remove() }
+        let month = ISO8601.string(Date()).prefix(7)
+        for id in ["e-1", "e-2", "e-3"] {
+            try await fixture.licensing(
+                "usage", "record", "--service", "mailing-emails", "--quantity", "250", "--id", id, "--at", ISO8601.string(Date())
+            ).requireSuccess()
+        }
+        try await fixture.licensing("usage", "invoice", "--month", String(month)).requireSuccess()
+
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in try db.execute(sql: sql) }
+
+        let (exitCode, problems) = try await Self.verify(fixture)
+        let table = sql.contains("usage_month") ? "usage_month" : "usage_event"
+        #expect(exitCode == 3 && problems.contains { $0.table == table && $0.problem.contains("edited") }, "\(problems)")
+        if table == "usage_month" {
+            for command in ["report", "invoice"] {
+                let result = try await fixture.licensing("usage", command, "--month", String(month))
+                #expect(result.exitCode == 3 && result.stderr.contains("tampered"), "\(command): \(result)")
+            }
+        }
     }
 
     @Test("repair needs --accept-current and a confirmation; without them nothing changes")

@@ -228,7 +228,9 @@ extension LicenseEngine {
             events.append((event.id, sealer.seal(event.sealBytes(tenant: tenant, receivedAt: try row["received_at"]))))
         }
         for event in events {
-            try s.execute("UPDATE usage_event SET seal = ? WHERE tenant_id = ? AND id = ?", [.text(event.seal), .text(tenant), .text(event.id)])
+            try s.execute(
+                "UPDATE usage_event SET seal = ? WHERE tenant_id = ? AND id = ?",
+                [.text(event.seal), .text(tenant), .text(event.id)])
         }
         for var record in try s.fetchAll(
             UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ? AND seal = ''", [.text(tenant)])

@@ -15,7 +15,8 @@ extension LicenseEngine {
             guard preview.canBeActivated else { return preview }
             let owner = verified.owner
             try self.remove(
-                s, tenant: tenant, from: "module_license", where: "tenant_id = ? AND owner_name = ?", [.text(tenant), .text(owner)])
+                s, tenant: tenant, from: "module_license", where: "tenant_id = ? AND owner_name = ?",
+                [.text(tenant), .text(owner)])
             try self.replace(
                 s, tenant: tenant,
                 OwnerRecord(tenantID: tenant, header: verified.header, rawPackage: verified.raw, activatedAt: now.wholeSeconds),
@@ -193,7 +194,8 @@ extension LicenseEngine {
             let satellite = Satellite(name: name, createdAt: now.wholeSeconds)
             try self.add(
                 s, tenant: tenant,
-                SatelliteRecord(tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant))))
+                SatelliteRecord(
+                    tenantID: tenant, satellite: satellite, seal: self.sealer.seal(satellite.sealBytes(tenant: tenant))))
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "satellite.add", target: name, before: nil, after: nil, now: now)
             return satellite
@@ -221,7 +223,8 @@ extension LicenseEngine {
             else { return }
             try self.add(
                 s, tenant: tenant,
-                SatelliteAssignmentRecord(tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant))))
+                SatelliteAssignmentRecord(
+                    tenantID: tenant, assignment: row, seal: self.sealer.seal(row.sealBytes(tenant: tenant))))
             try self.appendAudit(
                 s, tenant: tenant, actor: actor, action: "satellite.assign", target: "\(module) → \(satellite)", before: nil,
                 after: nil, now: now)

@@ -196,7 +196,8 @@ extension LicenseEngine {
             let row = UsageMonthRow(
                 month: month, service: service, value: aggregate.value, events: storedEvents &+ aggregate.events,
                 users: Int64(monthUsers))
-            try self.add(s, tenant: tenant, UsageMonthRecord(tenantID: tenant, row: row, seal: sealer.seal(row.sealBytes(tenant: tenant))))
+            try self.add(
+                s, tenant: tenant, UsageMonthRecord(tenantID: tenant, row: row, seal: sealer.seal(row.sealBytes(tenant: tenant))))
             let tariff = tariffs[service] ?? Tariff.defaultTariff(for: service)
             let prefix = MeteringRule.thresholdMarker(service: service, month: key.month, threshold: 0)
                 .dropLast(1)

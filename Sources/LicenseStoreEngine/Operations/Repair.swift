@@ -85,7 +85,8 @@ extension LicenseEngine {
                     [.text(event.seal), .text(tenant), .text(event.id)])
                 resealed["usage_event", default: 0] += 1
             }
-            for var record in try s.fetchAll(UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ?", [.text(tenant)])
+            for var record in try s.fetchAll(
+                UsageMonthRecord.self, "SELECT * FROM usage_month WHERE tenant_id = ?", [.text(tenant)])
             where !verifier.isValid(record.seal, for: record.row.sealBytes(tenant: tenant)) {
                 record.seal = self.sealer.seal(record.row.sealBytes(tenant: tenant))
                 try s.update(record, key: ["tenant_id", "month", "service"])
