@@ -270,6 +270,119 @@ struct PostgresNodesTests {
             }
         }
     }
+
+    @Test(
+        "issue 12 with psql: a replayed, restored or deleted row, a hash written onto a user and an edited month are named by verify and grant nothing",
+        arguments: PostgresStateAttack.allCases)
+    func stateAttack(_ attack: PostgresStateAttack) async throws {
+        let base = try await TamperBase.shared.seeded()
+        try await PostgresInstallation.with(copying: base.installation) { installation in
+            // Given a copy of the clean tenant; when the attack is carried out with psql (and the CLI for its history)
+            try await attack.carryOut(installation)
+
+            // Then verify exits 3 naming the table
+            let verify = try await installation.licensing(["verify", "--json", "--tenant", StandardTenant.id])
+            #expect(verify.exitCode == 3, "\(verify)")
+            let report = try JSONDecoder().decode(VerifyOutput.self, from: Data(verify.stdout.utf8))
+            #expect(
+                report.problems.contains { attack.tables.contains($0.table) && $0.key.contains(attack.key) },
+                "verify should name \(attack.tables) \(attack.key); it reported \(report.problems)")
+
+            // And a node grants nothing the attack was after
+            try await installation.withNodes(1) { nodes in
+                for probe in attack.denied {
+                    let isGranted = try await probe.isGranted(nodes[0].client, token: base.token)
+                    #expect(!isGranted, "\(probe) after \(attack)")
+                }
+            }
+        }
+    }
+}
+
+/// The attacks of issue 12 (Why 1–3, 6, 7) on PostgreSQL, with psql.
+enum PostgresStateAttack: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case assignmentReplayed = "an unassigned assignment put back with its seal"
+    case olderPackageRestored = "an older package's rows put back"
+    case ownerDeleted = "an owner's rows deleted"
+    case passwordHashWritten = "a password hash written onto a user"
+    case usageMonthEdited = "a month aggregate edited"
+
+    var testDescription: String { rawValue }
+
+    static let tenant = PostgresTamper.tenant
+
+    func carryOut(_ installation: PostgresInstallation) async throws {
+        let tenant = Self.tenant
+        switch self {
+        case .assignmentReplayed:
+            try await installation.sql("CREATE TABLE saved AS SELECT * FROM assignment WHERE \(PostgresTamper.aliceWeb)")
+            try await installation.cli(
+                "unassign", "--user", "alice", "--module", "superoffice.web", "--tenant", StandardTenant.id)
+            try #require(try await installation.sql("INSERT INTO assignment SELECT * FROM saved RETURNING 1") == "1")
+        case .olderPackageRestored:
+            try await installation.sql(
+                "CREATE TABLE saved_owner AS SELECT * FROM license_owner WHERE \(tenant) AND owner_name = 'SUPEROFFICE'")
+            try await installation.sql(
+                "CREATE TABLE saved_module AS SELECT * FROM module_license WHERE \(tenant) AND owner_name = 'SUPEROFFICE'")
+            var newer = Fixtures.sampleSpec()
+            newer.issuedAt = Fixtures.issuedAt.addingTimeInterval(3_600)
+            try await installation.activate(newer)
+            try await installation.sql(
+                """
+                DELETE FROM module_license WHERE \(tenant) AND owner_name = 'SUPEROFFICE';
+                DELETE FROM license_owner WHERE \(tenant) AND owner_name = 'SUPEROFFICE';
+                INSERT INTO license_owner SELECT * FROM saved_owner;
+                INSERT INTO module_license SELECT * FROM saved_module
+                """)
+        case .ownerDeleted:
+            try await installation.sql(
+                """
+                DELETE FROM module_license WHERE \(tenant) AND owner_name = 'PARTNER';
+                DELETE FROM license_owner WHERE \(tenant) AND owner_name = 'PARTNER'
+                """)
+        case .passwordHashWritten:
+            let changed = try await installation.sql(
+                "UPDATE app_user SET password_hash = '$2b$10$forged' WHERE \(tenant) AND user_name = 'alice' RETURNING 1")
+            try #require(changed == "1")
+        case .usageMonthEdited:
+            try await installation.cli(
+                "usage", "record", "--service", "mailing-emails", "--quantity", "250", "--id", "e-1", "--tenant",
+                StandardTenant.id)
+            let changed = try await installation.sql("UPDATE usage_month SET value = 0 WHERE \(tenant) RETURNING 1")
+            try #require(changed == "1")
+        }
+    }
+
+    /// The tables a problem may name, and a word of its key.
+    var tables: Set<String> {
+        switch self {
+        case .assignmentReplayed: ["assignment"]
+        case .olderPackageRestored, .ownerDeleted: ["license_owner"]
+        case .passwordHashWritten: ["user", "app_user"]
+        case .usageMonthEdited: ["usage_month"]
+        }
+    }
+
+    var key: String {
+        switch self {
+        case .assignmentReplayed: IntegrityProblem.wholeTable
+        case .olderPackageRestored: "SUPEROFFICE"
+        case .ownerDeleted: "PARTNER"
+        case .passwordHashWritten: "alice"
+        case .usageMonthEdited: "mailing-emails"
+        }
+    }
+
+    /// What must be denied afterwards.
+    var denied: [NodeProbe] {
+        switch self {
+        case .assignmentReplayed: [.check("alice", "web"), .check("dave", "web")]
+        case .olderPackageRestored: [.check("alice", "web")]
+        case .ownerDeleted: [.check("dave", "addon", owner: "partner")]
+        case .passwordHashWritten: [.login(user: "alice", client: "web")]
+        case .usageMonthEdited: []
+        }
+    }
 }
 
 // MARK: - Outage load
