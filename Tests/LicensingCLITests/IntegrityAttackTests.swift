@@ -223,6 +223,27 @@ struct IntegrityAttackTests {
         }
     }
 
+    @Test("an edited tenant head blocks writes and fails checks closed, naming the problem, until repair")
+    func editedHead() async throws {
+        let (fixture, _) = try await Fixture.licensed()
+        defer { fixture.remove() }
+        try await Self.holders(fixture, ["alice"])
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in try db.execute(sql: "UPDATE tenant_head SET event_ids = ''") }
+
+        let (exitCode, problems) = try await Self.verify(fixture)
+        #expect(exitCode == 3 && problems.contains { $0.table == "tenant_head" }, "\(problems)")
+        #expect(try await Self.check(fixture, "alice").reason == "tenant-integrity")
+        let before = try fixture.dump()
+        let write = try await fixture.licensing("user", "add", "--username", "bob")
+        #expect(write.exitCode == 3 && write.stderr.contains("sealed head"), "\(write)")
+        expectUnchanged(before, try fixture.dump(), "a write on an edited head")
+
+        try await fixture.licensing("repair", "--accept-current", "--yes").requireSuccess()
+        #expect(try await Self.verify(fixture).exitCode == 0)
+        #expect(try await Self.check(fixture, "alice").granted)
+        try await fixture.addUser("bob")
+    }
+
     @Test("repair needs --accept-current and a confirmation; without them nothing changes")
     func repairAsks() async throws {
         let (fixture, _) = try await Fixture.licensed()
