@@ -25,10 +25,14 @@ public final class LicenseEngine<Backend: DatabaseBackend>: LicenseStoring {
     // MARK: - Transactions
 
     /// Runs `body` in one write transaction; what it changed goes into the sealed head before the commit.
+    /// A tenant's write reads its head first (refusing one that does not verify; `checkingHead` false only for a
+    /// repair).
     func write<T: Sendable>(
-        tenant: String?, timeout: Duration? = nil, _ body: @escaping @Sendable (Backend.Session) throws -> T
+        tenant: String?, timeout: Duration? = nil, checkingHead: Bool = true,
+        _ body: @escaping @Sendable (Backend.Session) throws -> T
     ) async throws -> T {
         try await backend.write(tenant: tenant, timeout: timeout) { s in
+            if let tenant, checkingHead { try self.beginWrite(s, tenant: tenant) }
             let result = try body(s)
             try self.commitChanges(s)
             return result

@@ -11,6 +11,17 @@ public enum SeatCap {
         public var module: ModuleKey
     }
 
+    /// Whether any restricted user module has more stored holders (users and satellites, every stored row counted)
+    /// than its count: only then can a hold be beyond it.
+    public static func mayExceed(owners: [String: OwnerLicense], seatsInUse: [ModuleKey: Int]) -> Bool {
+        seatsInUse.contains { key, inUse in
+            guard let module = owners[key.owner]?.modules[key.module], module.type == .user, !module.unrestricted else {
+                return false
+            }
+            return inUse > module.count
+        }
+    }
+
     /// The holds beyond each restricted user module's count. `effective` is each user's effective modules (site
     /// modules are not counted); satellites hold their seats first; users are ordered by their oldest row that gives
     /// them the module (then by id).

@@ -47,18 +47,26 @@ public final class TenantSnapshot: Sendable {
         let byUser = Dictionary(grouping: state.assignments, by: \.userID)
         var entries: [String: UserEntry] = [:]
         entries.reserveCapacity(state.users.count + voidUsers.count)
+        // The seat cap is worked out only when a module's stored holders exceed its count (seatsInUse counts every
+        // stored row, so a tenant within its counts skips it).
         var effective: [Int64: Set<ModuleKey>] = [:]
-        effective.reserveCapacity(state.users.count)
-        for user in state.users.values {
-            effective[user.id] = Set(
-                EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners).keys)
+        var excess: Set<SeatCap.Excess> = []
+        if SeatCap.mayExceed(owners: state.owners, seatsInUse: state.seatsInUse) {
+            effective.reserveCapacity(state.users.count)
+            for user in state.users.values {
+                effective[user.id] = Set(
+                    EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners).keys)
+            }
+            excess = SeatCap.excess(
+                owners: state.owners, assignments: state.assignments, effective: effective,
+                satelliteAssignments: state.satelliteAssignments)
         }
-        let excess = SeatCap.excess(
-            owners: state.owners, assignments: state.assignments, effective: effective,
-            satelliteAssignments: state.satelliteAssignments)
         for user in state.users.values {
             var bits = [UInt64](repeating: 0, count: words)
-            for key in effective[user.id] ?? [] where !excess.contains(SeatCap.Excess(userID: user.id, module: key)) {
+            let modules =
+                effective[user.id]
+                ?? Set(EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners).keys)
+            for key in modules where excess.isEmpty || !excess.contains(SeatCap.Excess(userID: user.id, module: key)) {
                 if let i = index[key] { bits[i >> 6] |= 1 << UInt64(i & 63) }
             }
             entries[user.userName] = UserEntry(user: user, isIntact: true, bits: bits)

@@ -15,10 +15,12 @@ public final class ChangeRecorder: @unchecked Sendable {
     fileprivate var audited = false
     /// One prepared key for the rows of this transaction.
     fileprivate var digester: RowDigester?
+    /// Whether the head itself was changed (besides the digests and the version).
+    fileprivate var headChanged = false
 
     public init() {}
 
-    var hasChanges: Bool { head != nil || !deltas.isEmpty }
+    var hasChanges: Bool { headChanged || audited || !deltas.isEmpty }
 }
 
 /// The tables whose rows the head commits to: every table of a tenant but the head itself and the API tokens (which
@@ -42,12 +44,17 @@ func committedBytes(table: String, _ columns: [(name: String, value: SQLValue)])
     if SealedTables.all.contains(table), let seal = columns.first(where: { $0.name == "seal" })?.value,
         case .text(let text) = seal
     {
-        var e = CanonicalEncoder(context: "licensing/row-seal/v1")
-        e.add("table", table)
-        e.add("seal", text)
-        return e.bytes
+        return sealElementBytes(table: table, seal: text)
     }
     return canonicalRow(table: table, columns)
+}
+
+/// The committed bytes of a sealed row, from its seal (what a read that has decoded the row uses: no column list).
+func sealElementBytes(table: String, seal: String) -> [UInt8] {
+    var e = CanonicalEncoder(context: "licensing/row-seal/v1")
+    e.add("table", table)
+    e.add("seal", seal)
+    return e.bytes
 }
 
 /// The bytes of a row's whole content: its table and every column, by name, with the value's type.
@@ -77,6 +84,11 @@ struct CommitmentTally {
         tables[table, default: .zero] += digester.element(committedBytes(table: table, row.namedValues))
     }
 
+    /// Adds a sealed row by its seal (the row already decoded).
+    mutating func add(_ table: String, seal: String) {
+        tables[table, default: .zero] += digester.element(sealElementBytes(table: table, seal: seal))
+    }
+
     /// The sum of the rows of `table` added so far.
     func sum(_ table: String) -> MultisetDigest { tables[table] ?? .zero }
 }
@@ -102,6 +114,19 @@ extension LicenseEngine {
         changes.deltas[table, default: .zero] += added
     }
 
+    /// Records the sum of the elements of rows inserted at once (the usage fast path): `seals` of a sealed table.
+    func recordInserted(_ s: Backend.Session, tenant: String, table: String, seals: some Sequence<String>) {
+        let digester = s.changes.digester ?? sealer.makeDigester()
+        s.changes.digester = digester
+        var sum = MultisetDigest.zero
+        var count = 0
+        for seal in seals {
+            sum += digester.element(sealElementBytes(table: table, seal: seal))
+            count += 1
+        }
+        if count > 0 { note(s, tenant: tenant, table: table, added: sum) }
+    }
+
     /// Records rows inserted by a statement the engine did not build from a record (the usage fast path).
     func recordInserted(_ s: Backend.Session, tenant: String, table: String, columns: [(name: String, value: SQLValue)]) {
         note(s, tenant: tenant, table: table, added: element(s, table, columns))
@@ -119,30 +144,7 @@ extension LicenseEngine {
         _ s: Backend.Session, tenant: String, from table: String, where filter: String, _ arguments: [SQLValue]
     ) throws -> [SQLRow] {
         let rows = try s.rows("DELETE FROM \(s.dialect.table(table)) WHERE \(filter) RETURNING *", arguments)
-        guard SealedTables.all.contains(table) else {
-            for row in rows { note(s, tenant: tenant, table: table, added: -element(s, table, row.namedValues)) }
-            return rows
-        }
-        // A seal counts once however many rows carry it (copies are forgeries): it leaves the sum when its last row goes.
-        var seals: [String: [(name: String, value: SQLValue)]] = [:]
-        for row in rows {
-            let columns = row.namedValues
-            guard case .text(let seal)? = columns.first(where: { $0.name == "seal" })?.value else { continue }
-            seals[seal] = columns
-        }
-        var remaining: Set<String> = []
-        let names = Array(seals.keys)
-        for start in stride(from: 0, to: names.count, by: 500) {
-            let chunk = names[start..<min(start + 500, names.count)]
-            remaining.formUnion(
-                try s.scalars(
-                    String.self,
-                    "SELECT seal FROM \(s.dialect.table(table)) WHERE \(Tables.tenantColumn(of: table)) = ? AND seal IN ("
-                        + chunk.map { _ in "?" }.joined(separator: ", ") + ")", [.text(tenant)] + chunk.map { .text($0) }))
-        }
-        for (seal, columns) in seals where !remaining.contains(seal) {
-            note(s, tenant: tenant, table: table, added: -element(s, table, columns))
-        }
+        for row in rows { note(s, tenant: tenant, table: table, added: -element(s, table, row.namedValues)) }
         return rows
     }
 
@@ -166,17 +168,25 @@ extension LicenseEngine {
         return head
     }
 
+    /// Reads the head at the start of a tenant's write (once: every later use takes it from the recorder), refusing a
+    /// head that does not verify.
+    func beginWrite(_ s: Backend.Session, tenant: String) throws {
+        _ = try pendingHead(s, tenant: tenant)
+    }
+
     /// Takes `head` as the head of this transaction without checking its seal: only a repair does this, after
     /// checking that the installation key opens the tenant's rows.
     func adoptHead(_ s: Backend.Session, tenant: String, _ head: TenantHeadRecord) {
         note(s, tenant: tenant, table: "tenant_head", added: .zero)
         s.changes.head = head
+        s.changes.headChanged = true
     }
 
     func updateHead(_ s: Backend.Session, tenant: String, _ change: (inout TenantHeadRecord) throws -> Void) throws {
         var head = try pendingHead(s, tenant: tenant)
         try change(&head)
         s.changes.head = head
+        s.changes.headChanged = true
     }
 
     /// Notes that an audit entry was appended: the version moves at the end of the transaction.
@@ -204,6 +214,7 @@ extension LicenseEngine {
         changes.head = nil
         changes.deltas = [:]
         changes.audited = false
+        changes.headChanged = false
     }
 
     /// Moves users whose version-1 seal holds to version 2 (which covers the password hash; a void row stays void) and

@@ -166,8 +166,8 @@ extension LicenseEngine {
         var valid: [SystemEvent] = []
         var void: [SystemEvent] = []
         for row in try s.rows("SELECT * FROM system_event WHERE tenant_id = ? ORDER BY id", [.text(tenant)]) {
-            tally?.add("system_event", row)
             let record = try EventRecord(row: row)
+            tally?.add("system_event", seal: record.seal)
             if sealer.isValid(record.seal, for: record.event.sealBytes(tenant: tenant)) {
                 valid.append(record.event)
             } else {

@@ -140,10 +140,8 @@ extension LicenseEngine {
         let verifier = sealer.makeBulkVerifier()
         let seals = events.map { verifier.seal($0.sealBytes(tenant: tenant, receivedAt: receivedAt)) }
         let isNew = try s.insertUsageEvents(tenant: tenant, events, receivedAt: receivedAt, seals: seals)
-        for (seal, wasInserted) in zip(seals, isNew) where wasInserted {
-            // A sealed row's element is keyed by its seal alone (`committedBytes`).
-            recordInserted(s, tenant: tenant, table: "usage_event", columns: [("seal", .text(seal))])
-        }
+        // A sealed row's element is keyed by its seal alone (`committedBytes`).
+        recordInserted(s, tenant: tenant, table: "usage_event", seals: zip(seals, isNew).lazy.filter(\.1).map(\.0))
         var aggregates: [AggregateKey: Aggregate] = [:]
         var accepted = 0
         for (event, wasInserted) in zip(events, isNew) where wasInserted {

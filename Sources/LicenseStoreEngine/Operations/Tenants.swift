@@ -82,8 +82,8 @@ extension LicenseEngine {
             var users: [Int64: User] = [:]
             var voidUsers: [User] = []
             try s.forEachRow("SELECT * FROM \(s.dialect.userTable) WHERE tenant_id = ?", [.text(tenant)]) { row in
-                tally.add("user", row)
                 let record = try UserRecord(row: row)
+                tally.add("user", seal: record.seal)
                 if record.isSealValid(self.sealer.isValid, legacy: legacy) {
                     users[record.user.id] = record.user
                 } else {
@@ -94,8 +94,8 @@ extension LicenseEngine {
             var assignments: [Assignment] = []
             try s.forEachRow("SELECT \(AssignmentRecord.selection) FROM assignment WHERE tenant_id = ?", [.text(tenant)]) {
                 row in
-                tally.add("assignment", row)
                 let record = try AssignmentRecord(row: row)
+                tally.add("assignment", seal: record.seal)
                 if users[record.assignment.userID] != nil,
                     verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant))
                 {
@@ -104,16 +104,16 @@ extension LicenseEngine {
             }
             var satellites: [String: Satellite] = [:]
             for row in try s.rows("SELECT * FROM satellite WHERE tenant_id = ?", [.text(tenant)]) {
-                tally.add("satellite", row)
                 let record = try SatelliteRecord(row: row)
+                tally.add("satellite", seal: record.seal)
                 if verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
                     satellites[record.satellite.name] = record.satellite
                 }
             }
             var satelliteAssignments: [SatelliteAssignment] = []
             for row in try s.rows("SELECT * FROM satellite_assignment WHERE tenant_id = ?", [.text(tenant)]) {
-                tally.add("satellite_assignment", row)
                 let record = try SatelliteAssignmentRecord(row: row)
+                tally.add("satellite_assignment", seal: record.seal)
                 if verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant)) {
                     satelliteAssignments.append(record.assignment)
                 }
