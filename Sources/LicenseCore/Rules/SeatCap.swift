@@ -9,6 +9,11 @@ public enum SeatCap {
     public struct Excess: Hashable, Sendable {
         public var userID: Int64
         public var module: ModuleKey
+
+        public init(userID: Int64, module: ModuleKey) {
+            self.userID = userID
+            self.module = module
+        }
     }
 
     /// Whether any restricted user module has more stored holders (users and satellites, every stored row counted)

@@ -49,13 +49,8 @@ func committedBytes(table: String, _ columns: [(name: String, value: SQLValue)])
     return canonicalRow(table: table, columns)
 }
 
-/// The committed bytes of a sealed row, from its seal (what a read that has decoded the row uses: no column list).
-func sealElementBytes(table: String, seal: String) -> [UInt8] {
-    var e = CanonicalEncoder(context: "licensing/row-seal/v1")
-    e.add("table", table)
-    e.add("seal", seal)
-    return e.bytes
-}
+/// The committed bytes of a sealed row, from its seal.
+func sealElementBytes(table: String, seal: String) -> [UInt8] { RowDigester.sealElementBytes(table: table, seal: seal) }
 
 /// The bytes of a row's whole content: its table and every column, by name, with the value's type.
 func canonicalRow(table: String, _ columns: [(name: String, value: SQLValue)]) -> [UInt8] {
@@ -86,7 +81,7 @@ struct CommitmentTally {
 
     /// Adds a sealed row by its seal (the row already decoded).
     mutating func add(_ table: String, seal: String) {
-        tables[table, default: .zero] += digester.element(sealElementBytes(table: table, seal: seal))
+        tables[table, default: .zero] += digester.element(table: table, seal: seal)
     }
 
     /// The sum of the rows of `table` added so far.
@@ -114,17 +109,9 @@ extension LicenseEngine {
         changes.deltas[table, default: .zero] += added
     }
 
-    /// Records the sum of the elements of rows inserted at once (the usage fast path): `seals` of a sealed table.
-    func recordInserted(_ s: Backend.Session, tenant: String, table: String, seals: some Sequence<String>) {
-        let digester = s.changes.digester ?? sealer.makeDigester()
-        s.changes.digester = digester
-        var sum = MultisetDigest.zero
-        var count = 0
-        for seal in seals {
-            sum += digester.element(sealElementBytes(table: table, seal: seal))
-            count += 1
-        }
-        if count > 0 { note(s, tenant: tenant, table: table, added: sum) }
+    /// Records the sum of the elements of rows inserted at once (the usage fast path).
+    func recordInserted(_ s: Backend.Session, tenant: String, table: String, sum: MultisetDigest) {
+        note(s, tenant: tenant, table: table, added: sum)
     }
 
     /// Records rows inserted by a statement the engine did not build from a record (the usage fast path).

@@ -96,6 +96,8 @@ extension LicenseEngine {
     public func ingestUsage(tenant: String, _ events: [UsageEvent], users: Int, now: Date) async throws -> IngestResult {
         let services = try await read { s in Self.serviceTable(try self.services(s, tenant: tenant)) }
         try Self.requireValid(events, services: services, now: now)
+        // Seals and commitment elements are made before the write lock is taken: the lock is held for the statements.
+        let sealed = SealedUsage(events, tenant: tenant, receivedAt: now.epochSeconds, sealer: sealer)
         return try await write(tenant: tenant) { s in
             // The tenant exists (read above; tenants are never deleted): only the custom services can have changed.
             var current = services
@@ -104,7 +106,7 @@ extension LicenseEngine {
                 current = Self.serviceTable(MeteredService.builtIn + custom)
                 try Self.requireValid(events, services: current, now: now)
             }
-            return try self.insertUsage(s, tenant: tenant, events, services: current, users: users, now: now)
+            return try self.insertUsage(s, tenant: tenant, sealed, services: current, users: users, now: now)
         }
     }
 
@@ -133,15 +135,15 @@ extension LicenseEngine {
 
     /// Inserts a validated batch and moves the month aggregates; the caller holds the write transaction.
     private func insertUsage(
-        _ s: Backend.Session, tenant: String, _ events: [UsageEvent], services: [String: MeteredService], users: Int,
+        _ s: Backend.Session, tenant: String, _ sealed: SealedUsage, services: [String: MeteredService], users: Int,
         now: Date
     ) throws -> IngestResult {
-        let receivedAt = now.epochSeconds
+        let events = sealed.events
         let verifier = sealer.makeBulkVerifier()
-        let seals = events.map { verifier.seal($0.sealBytes(tenant: tenant, receivedAt: receivedAt)) }
-        let isNew = try s.insertUsageEvents(tenant: tenant, events, receivedAt: receivedAt, seals: seals)
-        // A sealed row's element is keyed by its seal alone (`committedBytes`).
-        recordInserted(s, tenant: tenant, table: "usage_event", seals: zip(seals, isNew).lazy.filter(\.1).map(\.0))
+        let isNew = try s.insertUsageEvents(tenant: tenant, events, receivedAt: sealed.receivedAt, seals: sealed.seals)
+        var added = MultisetDigest.zero
+        for (element, wasInserted) in zip(sealed.elements, isNew) where wasInserted { added += element }
+        if isNew.contains(true) { recordInserted(s, tenant: tenant, table: "usage_event", sum: added) }
         var aggregates: [AggregateKey: Aggregate] = [:]
         var accepted = 0
         for (event, wasInserted) in zip(events, isNew) where wasInserted {
@@ -254,5 +256,23 @@ extension LicenseEngine {
                 [.text(tenant), .integer(before)]
             ).count
         }
+    }
+}
+
+/// A batch of usage events with their seals and commitment elements, made before the write lock is taken.
+struct SealedUsage: Sendable {
+    let events: [UsageEvent]
+    let receivedAt: Int64
+    let seals: [String]
+    /// Each event's element of the `usage_event` digest (keyed by its seal, as every sealed row's).
+    let elements: [MultisetDigest]
+
+    init(_ events: [UsageEvent], tenant: String, receivedAt: Int64, sealer: Sealer) {
+        self.events = events
+        self.receivedAt = receivedAt
+        let verifier = sealer.makeBulkVerifier()
+        let digester = sealer.makeDigester()
+        seals = events.map { verifier.seal($0.sealBytes(tenant: tenant, receivedAt: receivedAt)) }
+        elements = seals.map { digester.element(table: "usage_event", seal: $0) }
     }
 }

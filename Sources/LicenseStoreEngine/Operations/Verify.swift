@@ -282,7 +282,7 @@ final class AssignmentSealCheck: @unchecked Sendable {
                     if !verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: self.tenant)) {
                         bad.append(record)
                     }
-                    sum += digester.element(sealElementBytes(table: "assignment", seal: record.seal))
+                    sum += digester.element(table: "assignment", seal: record.seal)
                 }
             } catch {
                 self.lock.withLock { self.decodeError = error }
