@@ -196,6 +196,33 @@ struct IntegrityAttackTests {
         #expect(exitCode == 3 && problems.contains { $0.table == "system_event" }, "\(problems)")
     }
 
+    @Test("Why 6: a password hash copied from one administrator onto another is named, and the other's row is void")
+    func copiedPasswordHash() async throws {
+        let (fixture, _) = try await Fixture.licensed()
+        defer { fixture.remove() }
+        for (name, password) in [("boss", "correct horse battery staple"), ("eve", "another long passphrase")] {
+            try await fixture.licensing(
+                "user", "add", "--username", name, "--admin", "--can-log-in", "--password-stdin", stdin: Data(password.utf8)
+            ).requireSuccess()
+        }
+        #expect(try await Self.verify(fixture).exitCode == 0)
+
+        try DatabaseDump.tamper(fixture.dataDirectory) { db in
+            try db.execute(
+                sql:
+                    "UPDATE user SET password_hash = (SELECT password_hash FROM user WHERE user_name = 'boss') WHERE user_name = 'eve'"
+            )
+        }
+
+        let (exitCode, problems) = try await Self.verify(fixture)
+        #expect(exitCode == 3 && problems.map(\.table) == ["user"] && problems.first?.key == "eve", "\(problems)")
+        // The void row decides nothing: a write on eve is refused, boss is untouched
+        let before = try fixture.dump()
+        let update = try await fixture.licensing("user", "update", "--username", "eve", "--can-log-in", "false")
+        #expect(update.exitCode == 3, "\(update)")
+        expectUnchanged(before, try fixture.dump(), "a write on a void user")
+    }
+
     @Test(
         "Why 7: an edited month aggregate or usage event is named, and no report or invoice is computed from it",
         arguments: ["UPDATE usage_month SET value = 0", "UPDATE usage_event SET quantity = 0 WHERE id = 'e-2'"])
