@@ -12,6 +12,8 @@ public final class LicenseEngine<Backend: DatabaseBackend>: LicenseStoring {
     public let sealer: Sealer
     /// How long a request waits for the database (nil: the backend's default).
     let longTimeout: Duration = .seconds(300)
+    /// The tenants' head rows as last read or written, parsed and checked.
+    let headMemo = HeadMemo()
 
     public init(backend: Backend, sealer: Sealer) {
         self.backend = backend

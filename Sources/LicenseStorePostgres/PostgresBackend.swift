@@ -122,8 +122,10 @@ public final class PostgresBackend: DatabaseBackend {
         defer { if let tenant { gates.leave(tenant) } }
         return try await transaction(begin: "BEGIN", timeout: timeout) { session in
             if let tenant {
-                guard try session.execute("SELECT 1 FROM tenant_head WHERE tenant_id = ? FOR UPDATE", [.text(tenant)]) == 1
+                // The locked row is the engine's first read of the head (one round trip, not two).
+                guard let head = try session.row("SELECT * FROM tenant_head WHERE tenant_id = ? FOR UPDATE", [.text(tenant)])
                 else { throw LicenseInputError.unknownTenant(tenant) }
+                session.changes.lockedHead(tenant: tenant, head)
             }
             return try body(session)
         }

@@ -147,6 +147,33 @@ struct CommitmentTests {
     }
 
     @Test(
+        "a head row edited after a write of the same process is refused by its next write, nothing written",
+        arguments: StoreBackend.allCases)
+    func headEditedBehindARunningStore(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
+            // Given a store that has just written (it remembers the head it wrote)
+            try await temporary.createTenant()
+            try await temporary.activate(Fixtures.sampleSpec())
+            try await temporary.addUsers(["alice", "bob"])
+            try await temporary.assign("alice", "user")
+            let raw = try await RawDatabase(temporary)
+            let assignments = try await raw.int("SELECT COUNT(*) FROM assignment")
+
+            // When the head's commitment is edited with SQL (a digest taken off)
+            try await raw.run(
+                "UPDATE tenant_head SET commitment = replace(commitment, 'table assignment', 'table assignment-gone')")
+
+            // Then the same store's next write is refused as an integrity problem and writes nothing
+            await #expect {
+                try await temporary.assign("bob", "user")
+            } throws: { error in
+                (error as? LicenseRefusal)?.code == .integrity
+            }
+            #expect(try await raw.int("SELECT COUNT(*) FROM assignment") == assignments)
+        }
+    }
+
+    @Test(
         "the commitment follows every kind of write: after a day of changes verify is still clean",
         arguments: StoreBackend.allCases)
     func everyWriteKeepsTheCommitment(backend: StoreBackend) async throws {

@@ -149,13 +149,16 @@ public struct TenantHead: Sendable, Equatable {
     }
 
     /// Version 1 (no commitment) stays readable: a head written before commitments existed keeps its seal.
-    public func sealBytes(tenant: String) -> [UInt8] {
+    public func sealBytes(tenant: String) -> [UInt8] { sealBytes(tenant: tenant, commitmentText: commitment?.canonicalText) }
+
+    /// The same, with the commitment's text already made (`commitment?.canonicalText`).
+    public func sealBytes(tenant: String, commitmentText: String?) -> [UInt8] {
         var e = CanonicalEncoder(context: commitment == nil ? "licensing/tenant-head/v1" : "licensing/tenant-head/v2")
         e.add("tenant", tenant)
         e.add("auditSequence", auditSequence)
         e.add("auditSeal", auditSeal)
         e.add("eventIDs", eventIDs.map(String.init).joined(separator: ","))
-        if let commitment { e.add("commitment", commitment.canonicalText) }
+        if commitment != nil { e.add("commitment", commitmentText) }
         return e.bytes
     }
 }

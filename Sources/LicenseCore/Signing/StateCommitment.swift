@@ -46,10 +46,17 @@ public struct MultisetDigest: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var hex: String {
-        [words.3, words.2, words.1, words.0].map { word in
-            let text = String(word, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }.joined()
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            let digits = Array("0123456789abcdef".utf8)
+            var index = 0
+            for word in [words.3, words.2, words.1, words.0] {
+                for shift in stride(from: 60, through: 0, by: -4) {
+                    buffer[index] = digits[Int((word >> UInt64(shift)) & 0xF)]
+                    index += 1
+                }
+            }
+            return 64
+        }
     }
 
     public var description: String { hex }

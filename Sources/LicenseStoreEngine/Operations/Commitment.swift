@@ -17,10 +17,23 @@ public final class ChangeRecorder: @unchecked Sendable {
     fileprivate var digester: RowDigester?
     /// Whether the head itself was changed (besides the digests and the version).
     fileprivate var headChanged = false
+    /// The head row the backend read when it locked the tenant (PostgreSQL), used by the first read of the head.
+    private var lockedHead: (tenant: String, row: SQLRow)?
 
     public init() {}
 
     var hasChanges: Bool { headChanged || audited || !deltas.isEmpty }
+
+    /// Hands the engine the tenant's head row, read by the statement that locked it: the write's first read of the
+    /// head takes it instead of asking the database again.
+    public func lockedHead(tenant: String, _ row: SQLRow) { lockedHead = (tenant, row) }
+
+    /// The locked head row of `tenant`, once.
+    func takeLockedHead(tenant: String) -> SQLRow? {
+        guard let locked = lockedHead, locked.tenant == tenant else { return nil }
+        lockedHead = nil
+        return locked.row
+    }
 }
 
 /// The tables whose rows the head commits to: every table of a tenant but the head itself and the API tokens (which
@@ -136,11 +149,17 @@ extension LicenseEngine {
     }
 
     /// Writes `record` in place of the row with the same `key` columns, if any, recording both.
+    /// The insert is tried first (one statement when no row has the key, the common case).
     func replace<Record: StoredRecord>(_ s: Backend.Session, tenant: String, _ record: Record, key: [String]) throws {
         let columns = record.columns
+        if try s.insert(table: Record.table, columns, orIgnore: true) == 1 {
+            recordInserted(s, tenant: tenant, table: Record.table, columns: columns)
+            return
+        }
         let keyValues = key.map { name in columns.first { $0.name == name }!.value }
         try remove(s, tenant: tenant, from: Record.table, where: key.map { "\($0) = ?" }.joined(separator: " AND "), keyValues)
-        try add(s, tenant: tenant, record)
+        try s.insert(table: Record.table, columns)
+        recordInserted(s, tenant: tenant, table: Record.table, columns: columns)
     }
 
     // MARK: - The head
@@ -149,8 +168,8 @@ extension LicenseEngine {
     func pendingHead(_ s: Backend.Session, tenant: String) throws -> TenantHeadRecord {
         note(s, tenant: tenant, table: "tenant_head", added: .zero)
         if let head = s.changes.head { return head }
-        let head = try loadHead(s, tenant: tenant)
-        try IntegrityRule.requireIntactHead(tenant, isIntact: sealer.isValid(head.seal, for: head.head.sealBytes(tenant: tenant)))
+        let (head, isIntact) = try loadCheckedHead(s, tenant: tenant)
+        try IntegrityRule.requireIntactHead(tenant, isIntact: isIntact)
         s.changes.head = head
         return head
     }
@@ -195,8 +214,11 @@ extension LicenseEngine {
         }
         if changes.audited { head.head.version += 1 }
         head.head.eventIDs.sort()
-        head.seal = sealer.seal(head.head.sealBytes(tenant: tenant))
-        try s.update(head, key: ["tenant_id"])
+        let text = head.head.commitment?.canonicalText
+        head.seal = sealer.seal(head.head.sealBytes(tenant: tenant, commitmentText: text))
+        let columns = head.columns(commitmentText: text)
+        try s.update(table: TenantHeadRecord.table, columns, key: ["tenant_id"])
+        headMemo.remember(tenant: tenant, HeadMemo.Values(columns), record: head, isIntact: true)
         if changes.audited { try s.notifyChange(tenant: tenant) }
         changes.head = nil
         changes.deltas = [:]

@@ -34,9 +34,27 @@ extension LicenseEngine {
     }
 
     func loadHead(_ s: Backend.Session, tenant: String) throws -> TenantHeadRecord {
-        guard let head = try s.fetchOne(TenantHeadRecord.self, "SELECT * FROM tenant_head WHERE tenant_id = ?", [.text(tenant)])
-        else { throw LicenseInputError.unknownTenant(tenant) }
-        return head
+        try loadCheckedHead(s, tenant: tenant).record
+    }
+
+    /// The tenant's head as stored and whether its seal holds. The row the backend locked at the start of the write is
+    /// taken when there is one (no second read); the same stored values are parsed and checked once (`HeadMemo`).
+    func loadCheckedHead(_ s: Backend.Session, tenant: String) throws -> (record: TenantHeadRecord, isIntact: Bool) {
+        let row: SQLRow
+        if let locked = s.changes.takeLockedHead(tenant: tenant) {
+            row = locked
+        } else {
+            guard let stored = try s.row("SELECT * FROM tenant_head WHERE tenant_id = ?", [.text(tenant)]) else {
+                throw LicenseInputError.unknownTenant(tenant)
+            }
+            row = stored
+        }
+        let values = HeadMemo.Values(row)
+        if let known = headMemo.lookup(tenant: tenant, values) { return known }
+        let record = try TenantHeadRecord(row: row)
+        let isIntact = sealer.isValid(record.seal, for: record.head.sealBytes(tenant: tenant))
+        headMemo.remember(tenant: tenant, values, record: record, isIntact: isIntact)
+        return (record, isIntact)
     }
 
     /// The owners' rows and their module rows, checked. The stored package file (large) is read only `withPackage`.

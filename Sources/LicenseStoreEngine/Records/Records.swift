@@ -69,12 +69,15 @@ struct TenantHeadRecord: StoredRecord {
         seal = try row["seal"]
     }
 
-    var columns: [(name: String, value: SQLValue)] {
+    var columns: [(name: String, value: SQLValue)] { columns(commitmentText: head.commitment?.canonicalText) }
+
+    /// The columns, with the commitment's text already made (`head.commitment?.canonicalText`).
+    func columns(commitmentText: String?) -> [(name: String, value: SQLValue)] {
         [
             ("tenant_id", tenantID.sqlValue), ("version", head.version.sqlValue),
             ("audit_sequence", head.auditSequence.sqlValue), ("audit_seal", head.auditSeal.sqlValue),
             ("event_ids", head.eventIDs.map(String.init).joined(separator: ",").sqlValue),
-            ("event_sequence", eventSequence.sqlValue), ("commitment", head.commitment?.canonicalText.sqlValue ?? .null),
+            ("event_sequence", eventSequence.sqlValue), ("commitment", commitmentText.sqlValue),
             ("seal", seal.sqlValue),
         ]
     }
@@ -434,9 +437,14 @@ extension StoreSession {
     }
 
     func insert<Record: StoredRecord>(_ record: Record, orIgnore: Bool = false) throws {
-        let columns = record.columns
+        try insert(table: Record.table, record.columns, orIgnore: orIgnore)
+    }
+
+    /// Inserts a row; with `orIgnore`, a row whose key is taken is left out. Answers how many rows were inserted.
+    @discardableResult
+    func insert(table: String, _ columns: [(name: String, value: SQLValue)], orIgnore: Bool = false) throws -> Int {
         try execute(
-            "INSERT INTO \(dialect.table(Record.table)) (\(columns.map(\.name).joined(separator: ", "))) VALUES ("
+            "INSERT INTO \(dialect.table(table)) (\(columns.map(\.name).joined(separator: ", "))) VALUES ("
                 + columns.map { _ in "?" }.joined(separator: ", ") + ")" + (orIgnore ? " ON CONFLICT DO NOTHING" : ""),
             columns.map(\.value))
     }
@@ -455,11 +463,15 @@ extension StoreSession {
 
     /// Updates the row with the record's `key` columns to the record's other columns.
     func update<Record: StoredRecord>(_ record: Record, key: [String]) throws {
-        let columns = record.columns
+        try update(table: Record.table, record.columns, key: key)
+    }
+
+    /// Updates the row with the `key` columns' values to the other columns' values.
+    func update(table: String, _ columns: [(name: String, value: SQLValue)], key: [String]) throws {
         let others = columns.filter { !key.contains($0.name) }
         let keys = key.map { name in columns.first { $0.name == name }!.value }
         try execute(
-            "UPDATE \(dialect.table(Record.table)) SET " + others.map { "\($0.name) = ?" }.joined(separator: ", ")
+            "UPDATE \(dialect.table(table)) SET " + others.map { "\($0.name) = ?" }.joined(separator: ", ")
                 + " WHERE " + key.map { "\($0) = ?" }.joined(separator: " AND "),
             others.map(\.value) + keys)
     }
