@@ -201,13 +201,13 @@ if options.wants("activate") || options.wants("verify") || options.wants("snapsh
     if options.wants("snapshot") {
         var loads: [Run<TenantSnapshot>] = []
         for _ in 0..<runs { loads.append(try await bench.loadSnapshot()) }
-        let users = loads.last?.result.state.users.count ?? 0
+        let users = loads.last?.result.users().count ?? 0
         if users != smallUsers { say("   WARNING: the snapshot holds \(users) users, expected \(smallUsers)") }
         table.add(
             storeRow(
                 "loadSnapshot, \(Format.count(bench.assignmentCount)) assignments", loads, rows: bench.assignmentCount,
                 goal: "(info)", goalNs: nil))
-        if let state = loads.last?.result.state {
+        if let state = loads.last?.result.licenseState() {
             // The part of loadSnapshot that is TenantSnapshot.init over the loaded rows (no database).
             let builds = (0..<runs).map { _ in measured { TenantSnapshot(version: 0, state: state) } }
             table.add(
@@ -274,7 +274,7 @@ if options.wants("verify") || options.wants("verify-1m") {
         storeRow(
             "loadSnapshot, \(Format.count(bench.assignmentCount)) assignments", [load], rows: bench.assignmentCount,
             goal: "(info)", goalNs: nil))
-    let build = measured { TenantSnapshot(version: 0, state: load.result.state) }
+    let build = measured { TenantSnapshot(version: 0, state: load.result.licenseState()) }
     table.add(
         storeRow(
             "  of which TenantSnapshot.init (in memory)", [build], rows: bench.assignmentCount, goal: "(info)", goalNs: nil))

@@ -150,6 +150,8 @@ public protocol LicenseStoring: Sendable {
     /// Changes pushed by the database as other processes commit them, when the backend can push (else nil and the
     /// server polls `tenantVersions()`). One consumer only.
     var changeFeed: AsyncStream<StoreChange>? { get }
+    /// Told of each write this process commits, with what it changed (the snapshot cache applies it).
+    var changeSets: ChangeSetListeners { get }
 
     // MARK: Integrity and audit
     /// Every row that fails its signature, seal or chain. Empty means intact.

@@ -14,6 +14,8 @@ public final class LicenseEngine<Backend: DatabaseBackend>: LicenseStoring {
     let longTimeout: Duration = .seconds(300)
     /// The tenants' head rows as last read or written, parsed and checked.
     let headMemo = HeadMemo()
+    /// Told of every committed write's change set (issue 13).
+    public let changeSets = ChangeSetListeners()
 
     public init(backend: Backend, sealer: Sealer) {
         self.backend = backend

@@ -98,7 +98,7 @@ public final class PostgresBackend: DatabaseBackend {
                     try await connection.listen(on: channel) { notifications in
                         continuation.yield(.all)
                         for try await notification in notifications {
-                            continuation.yield(notification.payload.isEmpty ? .tokens : .tenant(notification.payload))
+                            continuation.yield(StoreChange(payload: notification.payload))
                         }
                     }
                 }
@@ -175,6 +175,8 @@ public final class PostgresBackend: DatabaseBackend {
         do {
             let value = try body(session)
             try session.execute("COMMIT", [])
+            // Committed; the tenant's gate is still held, so this process's next write of it has not begun.
+            session.changes.didCommit()
             return value
         } catch {
             do {

@@ -58,8 +58,10 @@ public struct PostgresSession: StoreSession, Sendable {
         try run(sql, arguments).metadata.rows ?? 0
     }
 
-    public func notifyChange(tenant: String?) throws {
-        try execute("SELECT pg_notify(?, ?)", [.text(PostgresBackend.channel), .text(tenant ?? "")])
+    /// The payload is the tenant and its new version ("acme 42"), empty for the tokens.
+    public func notifyChange(tenant: String?, version: Int64?) throws {
+        let payload = tenant.map { tenant in version.map { "\(tenant) \($0)" } ?? tenant } ?? ""
+        try execute("SELECT pg_notify(?, ?)", [.text(PostgresBackend.channel), .text(payload)])
     }
 
     /// The ids not stored yet, inserted 500 to a statement; the database says which ones were new.

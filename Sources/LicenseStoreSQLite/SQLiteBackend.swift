@@ -60,10 +60,13 @@ public final class SQLiteBackend: DatabaseBackend {
                     }
                 }
                 var result: T?
+                let session = SQLiteSession(db: db)
                 try db.inTransaction(.immediate) {
-                    result = try body(SQLiteSession(db: db))
+                    result = try body(session)
                     return .commit
                 }
+                // Committed; this process's next write has not begun.
+                session.changes.didCommit()
                 return result!
             }
         }
@@ -147,7 +150,7 @@ public struct SQLiteSession: StoreSession {
     }
 
     /// Other processes notice a commit through the tenant's version, which they poll.
-    public func notifyChange(tenant: String?) throws {}
+    public func notifyChange(tenant: String?, version: Int64?) throws {}
 
     /// One cached statement executed per event: measured against multi-row `INSERT … RETURNING id` in chunks of 100,
     /// which cost more (GRDB converts the 700 bound values generically).

@@ -47,7 +47,7 @@ public enum PlanSwitches {
             var problems: [String] = []
             while !Task.isCancelled {
                 do {
-                    problems += Self.problems(in: try await store.loadSnapshot(tenant: tenant).state)
+                    problems += Self.problems(in: try await store.loadSnapshot(tenant: tenant))
                     sampled += 1
                 } catch  where Task.isCancelled {
                     break
@@ -70,19 +70,19 @@ public enum PlanSwitches {
 
     /// What is wrong with a tenant's state: a switcher without exactly one plan, or a module with more users than
     /// seats. Counted here from the assignment rows, not from the store's own counts.
-    public static func problems(in state: TenantLicenseState) -> [String] {
+    public static func problems(in snapshot: TenantSnapshot) -> [String] {
         var problems: [String] = []
         for name in userNames {
-            guard let user = state.users.values.first(where: { $0.userName == name }) else {
+            guard let user = snapshot.user(named: name) else {
                 problems.append("\(name) is missing")
                 continue
             }
-            let plans = state.assignments(of: user.id).filter { $0.isDirect && state.module($0.key)?.isPlan == true }
+            let plans = snapshot.assignments(of: user).filter { $0.isDirect && snapshot.module($0.key)?.isPlan == true }
             if plans.count != 1 { problems.append("\(name) holds \(plans.count) plans: \(plans.map(\.key))") }
         }
-        let holders = Dictionary(grouping: state.assignments, by: \.key).mapValues { Set($0.map(\.userID)).count }
+        let holders = Dictionary(grouping: snapshot.allAssignments(), by: \.key).mapValues { Set($0.map(\.userID)).count }
         for (key, count) in holders.sorted(by: { $0.key < $1.key }) {
-            guard let module = state.module(key), !module.unrestricted, module.type == .user else { continue }
+            guard let module = snapshot.module(key), !module.unrestricted, module.type == .user else { continue }
             if count > module.count { problems.append("\(key) has \(count) users for \(module.count) seats") }
         }
         return problems

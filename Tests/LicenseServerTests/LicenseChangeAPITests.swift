@@ -133,7 +133,7 @@ struct LicenseChangeAPITests {
                 #expect(results.contains { $0.status == 200 }, "no switch was made")
                 #expect(sampled > 0)
                 #expect(seen.isEmpty, "\(seen.prefix(5)) in \(sampled) snapshots")
-                #expect(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: StandardTenant.id).state).isEmpty)
+                #expect(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: StandardTenant.id)).isEmpty)
                 let fencing = try await client.get("\(base)/fencing", token: admin).decode(FencingReport.self)
                 #expect(fencing.modules.allSatisfy { $0.inUse <= $0.total }, "\(fencing)")
                 let verify = try await client.send(.post, "\(base)/verify", token: admin)

@@ -17,7 +17,7 @@ private extension TemporaryStore {
 
     /// The user's rows as `module` or `module (via plan)`, sorted.
     func rows(_ user: String) async throws -> [String] {
-        let state = try await store.loadSnapshot(tenant: acme).state
+        let state = try await store.loadSnapshot(tenant: acme).licenseState()
         guard let id = state.users.values.first(where: { $0.userName == user })?.id else { return [] }
         return state.assignments(of: id).map { row in row.module + (row.viaPlan.map { " (via \($0))" } ?? "") }.sorted()
     }
@@ -95,7 +95,7 @@ struct LicenseChangeStoreTests {
             try await temporary.activate(PlanSwitches.spec())
             try await PlanSwitches.seedUsers(temporary.store)
             let store = temporary.store
-            try #require(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: acme).state).isEmpty)
+            try #require(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: acme)).isEmpty)
 
             // When 50 switches run at once, while snapshots are read throughout
             let (outcomes, sampled, seen) = try await PlanSwitches.sampling(store) {
@@ -126,7 +126,7 @@ struct LicenseChangeStoreTests {
             #expect(outcomes.count - refusals.count > 0, "no switch was made")
             #expect(sampled > 0)
             #expect(seen.isEmpty, "\(seen.prefix(5)) in \(sampled) snapshots")
-            #expect(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: acme).state).isEmpty)
+            #expect(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: acme)).isEmpty)
             #expect(try await store.verify(tenant: acme).isEmpty)
         }
     }

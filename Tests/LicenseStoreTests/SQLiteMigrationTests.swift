@@ -89,7 +89,7 @@ struct SQLiteMigrationTests {
             #expect(try await migrated.verify(tenant: Fixtures.tenantID).isEmpty)
             #expect(try await migrated.events(tenant: Fixtures.tenantID, now: Fixtures.now) == events)
             let snapshot = try await migrated.loadSnapshot(tenant: Fixtures.tenantID)
-            #expect(snapshot.state.isTenantIntact && snapshot.state.areEventsIntact && snapshot.user(named: "alice") != nil)
+            #expect(snapshot.isTenantIntact && snapshot.areEventsIntact && snapshot.user(named: "alice") != nil)
 
             // And the first write moves the tenant to the state commitment: users re-sealed, everything still verifies
             _ = try await migrated.addUsers(

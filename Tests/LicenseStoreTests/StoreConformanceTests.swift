@@ -71,7 +71,7 @@ struct StoreConformanceTests {
             #expect(!refused.canBeActivated)
             #expect(try await temporary.store.version(of: acme) == version)
             #expect(
-                try await temporary.store.loadSnapshot(tenant: acme).state.owners[Fixtures.superOffice]?.modules["user"]?.count
+                try await temporary.store.loadSnapshot(tenant: acme).owners[Fixtures.superOffice]?.modules["user"]?.count
                     == 10)
 
             let higher = try Fixtures.issue(
@@ -79,7 +79,7 @@ struct StoreConformanceTests {
             #expect(
                 try await temporary.store.activate(tenant: acme, package: higher, actor: Fixtures.actor, now: now).canBeActivated)
             #expect(
-                try await temporary.store.loadSnapshot(tenant: acme).state.owners[Fixtures.superOffice]?.modules["user"]?.count
+                try await temporary.store.loadSnapshot(tenant: acme).owners[Fixtures.superOffice]?.modules["user"]?.count
                     == 20)
 
             let older = try Fixtures.issue(spec: Fixtures.sampleSpec(issuedAt: Fixtures.date("2026-02-15T00:00:00Z")), now: now)
@@ -267,7 +267,7 @@ struct StoreConformanceTests {
             #expect(!(try await temporary.granted("bob", "web")), "the moved row grants nothing")
             #expect(!(try await temporary.granted("alice", "windows")), "the forged row grants nothing")
             let snapshot = try await temporary.store.loadSnapshot(tenant: acme)
-            #expect((snapshot.state.owners[Fixtures.superOffice]?.modules["user"]?.count ?? 0) <= 10)
+            #expect((snapshot.owners[Fixtures.superOffice]?.modules["user"]?.count ?? 0) <= 10)
         }
     }
 

@@ -36,7 +36,7 @@ private extension LicenseStoring {
     }
 
     func userNames() async throws -> Set<String> {
-        Set(try await loadSnapshot(tenant: acme).state.users.values.map(\.userName))
+        Set(try await loadSnapshot(tenant: acme).users().map(\.userName))
     }
 }
 
@@ -192,7 +192,7 @@ struct UserImportStoreTests {
             #expect((event.progressDone, event.progressTotal) == (20, 30))
             #expect(event.finishedAt == Fixtures.days(1))
             #expect(try await store.imports() == [event])
-            #expect(!(try await store.loadSnapshot(tenant: acme).state.events.contains { $0.isActive(at: Fixtures.days(1)) }))
+            #expect(!(try await store.loadSnapshot(tenant: acme).events.contains { $0.isActive(at: Fixtures.days(1)) }))
             #expect(try await store.audit(tenant: acme, before: nil, limit: 1).first?.action == "event.fail")
             #expect(try await store.verify(tenant: acme).isEmpty)
 

@@ -78,7 +78,7 @@ public struct LicenseListReport: Codable, Sendable, Equatable {
 
     /// Owners in tab order: the vendor first, partners after by name.
     public static func make(from snapshot: TenantSnapshot, now: Date) -> LicenseListReport {
-        let state = snapshot.state
+        let state = snapshot
         let owners = state.owners.values.sorted { lhs, rhs in
             let l = lhs.name == LoginRule.vendorOwner ? 0 : 1
             let r = rhs.name == LoginRule.vendorOwner ? 0 : 1
@@ -139,7 +139,7 @@ public struct UserReport: Codable, Sendable, Equatable {
     }
 
     public static func all(in snapshot: TenantSnapshot, now: Date) -> [UserReport] {
-        snapshot.state.users.values.sorted { $0.userName < $1.userName }.map { make($0, in: snapshot, now: now) }
+        snapshot.users().sorted { $0.userName < $1.userName }.map { make($0, in: snapshot, now: now) }
     }
 }
 

@@ -31,7 +31,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var events: [SystemEvent]
 
     public static func make(from snapshot: TenantSnapshot, loggedOnUser: String?, now: Date) -> StatusReport {
-        let state = snapshot.state
+        let state = snapshot
         let owners = LicenseListReport.make(from: snapshot, now: now).owners.map { owner in
             var warnings: [String] = []
             if owner.status.grantsNothing {

@@ -1,26 +1,50 @@
 import Foundation
 
 /// An immutable view of one tenant for checks (DESIGN §4): users → effective modules, owners' grant dates,
-/// active events. Built from verified rows only; a store swaps in a new one after each committed write.
+/// active events. Built from verified rows only; after a committed write the server swaps in the next one, made by
+/// applying the write's change set (`applying(_:)`, cost proportional to the rows changed) or, when that cannot be
+/// done, by loading the tenant again.
 ///
 /// A check is two dictionary look-ups and a bit test; dates are applied per check, so a snapshot stays right
 /// as the clock passes an owner's grace date.
 public final class TenantSnapshot: Sendable {
-    struct UserEntry: Sendable {
-        let user: User
-        let isIntact: Bool
+    /// One user as checks see it: the row, whether its seal holds, its verified assignments and the modules they make
+    /// effective.
+    public struct UserEntry: Sendable {
+        public let user: User
+        public let isIntact: Bool
+        /// The user's verified assignments (none for a void user).
+        public let assignments: [Assignment]
         /// Bit i set = the module with index i is effective (dates aside).
         let bits: [UInt64]
     }
 
     public let version: Int64
-    public let state: TenantLicenseState
+    public let tenant: Tenant
+    /// False when the tenant row's seal is broken or the grant tables are not the rows the head commits to.
+    public let isTenantIntact: Bool
+    /// False when the events are not the ones the head commits to: logins of non-administrators are denied.
+    public let areEventsIntact: Bool
+    public let owners: [String: OwnerLicense]
+    /// Distinct holders of each module (users and satellites), every stored row counted.
+    public let seatsInUse: [ModuleKey: Int]
+    public let satellites: [String: Satellite]
+    public let satelliteAssignments: [SatelliteAssignment]
+    public let events: [SystemEvent]
+    /// Whether a change set may be applied to this snapshot: it was loaded with nothing void, nothing over a count and
+    /// every table as the head commits to. Otherwise the next change loads the tenant again (and the load's checks
+    /// against the head decide).
+    public let acceptsChanges: Bool
     let moduleIndex: [ModuleKey: Int]
     /// Per module index: the moment its owner stops granting, if any.
     let grantsUntil: [Date?]
-    let users: [String: UserEntry]
-    let events: [SystemEvent]
-    /// Modules whose rows are stored but fail verification: checks name them rather than call them unknown.
+    /// The owners with their dates removed: what the rows grant, dates applied per check.
+    let undatedOwners: [String: OwnerLicense]
+    /// Users by name.
+    let entries: ShardedMap<String, UserEntry>
+    /// User names by id (assignment rows name users by id).
+    let names: ShardedMap<Int64, String>
+    /// Modules whose stored rows fail verification: checks name them rather than call them unknown.
     let voidModules: Set<ModuleKey>
     /// Holds beyond a module's count (stored rows exceed it): denied `module-integrity`.
     let overCount: Set<SeatCap.Excess>
@@ -29,62 +53,232 @@ public final class TenantSnapshot: Sendable {
     ///   - state: verified rows of the whole tenant.
     ///   - voidUsers: users whose seal is broken: they are known, but hold nothing and cannot log in.
     ///   - voidModules: modules whose stored rows fail verification.
-    public init(version: Int64, state: TenantLicenseState, voidUsers: [User] = [], voidModules: Set<ModuleKey> = []) {
+    ///   - acceptsChanges: false when the load found rows it left out (void or beyond the head's commitment).
+    public init(
+        version: Int64, state: TenantLicenseState, voidUsers: [User] = [], voidModules: Set<ModuleKey> = [],
+        acceptsChanges: Bool = true
+    ) {
         self.version = version
-        self.state = state
+        tenant = state.tenant
+        isTenantIntact = state.isTenantIntact
+        areEventsIntact = state.areEventsIntact
+        owners = state.owners
+        seatsInUse = state.seatsInUse
+        satellites = state.satellites
+        satelliteAssignments = state.satelliteAssignments
+        events = state.events
         self.voidModules = voidModules
-        var index: [ModuleKey: Int] = [:]
-        var grants: [Date?] = []
-        for owner in state.owners.values.sorted(by: { $0.name < $1.name }) {
-            for module in owner.sortedModules {
-                index[ModuleKey(owner: owner.name, module: module.name)] = grants.count
-                grants.append(owner.header.dates.grantsUntil)
-            }
-        }
-        moduleIndex = index
-        grantsUntil = grants
-        let words = (grants.count + 63) / 64
+        (moduleIndex, grantsUntil) = Self.index(state.owners)
+        undatedOwners = Self.undated(state.owners)
         let byUser = Dictionary(grouping: state.assignments, by: \.userID)
-        var entries: [String: UserEntry] = [:]
-        entries.reserveCapacity(state.users.count + voidUsers.count)
         // The seat cap is worked out only when a module's stored holders exceed its count (seatsInUse counts every
         // stored row, so a tenant within its counts skips it).
-        var effective: [Int64: Set<ModuleKey>] = [:]
         var excess: Set<SeatCap.Excess> = []
         if SeatCap.mayExceed(owners: state.owners, seatsInUse: state.seatsInUse) {
+            var effective: [Int64: Set<ModuleKey>] = [:]
             effective.reserveCapacity(state.users.count)
             for user in state.users.values {
                 effective[user.id] = Set(
-                    EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners).keys)
+                    EffectiveModules.of(userAssignments: byUser[user.id] ?? [], owners: undatedOwners, now: .distantPast).keys)
             }
             excess = SeatCap.excess(
                 owners: state.owners, assignments: state.assignments, effective: effective,
                 satelliteAssignments: state.satelliteAssignments)
         }
-        for user in state.users.values {
-            var bits = [UInt64](repeating: 0, count: words)
-            let modules =
-                effective[user.id]
-                ?? Set(EffectiveModules.ignoringDates(userAssignments: byUser[user.id] ?? [], owners: state.owners).keys)
-            for key in modules where excess.isEmpty || !excess.contains(SeatCap.Excess(userID: user.id, module: key)) {
-                if let i = index[key] { bits[i >> 6] |= 1 << UInt64(i & 63) }
-            }
-            entries[user.userName] = UserEntry(user: user, isIntact: true, bits: bits)
-        }
         overCount = excess
-        for user in voidUsers where entries[user.userName] == nil {
-            entries[user.userName] = UserEntry(user: user, isIntact: false, bits: [UInt64](repeating: 0, count: words))
+        var entries = ShardedMap<String, UserEntry>()
+        var names = ShardedMap<Int64, String>()
+        let context = EntryContext(moduleIndex: moduleIndex, words: (grantsUntil.count + 63) / 64, owners: undatedOwners)
+        for user in state.users.values {
+            entries[user.userName] = context.entry(user, assignments: byUser[user.id] ?? [], excess: excess)
+            names[user.id] = user.userName
         }
-        users = entries
-        events = state.events
+        for user in voidUsers where entries[user.userName] == nil {
+            entries[user.userName] = context.entry(user, assignments: [], isIntact: false)
+            names[user.id] = user.userName
+        }
+        self.entries = entries
+        self.names = names
+        self.acceptsChanges =
+            acceptsChanges && voidUsers.isEmpty && voidModules.isEmpty && excess.isEmpty && state.isTenantIntact
+            && state.areEventsIntact
+    }
+
+    private init(
+        _ base: TenantSnapshot, version: Int64, seatsInUse: [ModuleKey: Int], satellites: [String: Satellite],
+        satelliteAssignments: [SatelliteAssignment], events: [SystemEvent], entries: ShardedMap<String, UserEntry>,
+        names: ShardedMap<Int64, String>
+    ) {
+        self.version = version
+        tenant = base.tenant
+        isTenantIntact = base.isTenantIntact
+        areEventsIntact = base.areEventsIntact
+        owners = base.owners
+        self.seatsInUse = seatsInUse
+        self.satellites = satellites
+        self.satelliteAssignments = satelliteAssignments
+        self.events = events
+        acceptsChanges = true
+        moduleIndex = base.moduleIndex
+        grantsUntil = base.grantsUntil
+        undatedOwners = base.undatedOwners
+        self.entries = entries
+        self.names = names
+        voidModules = []
+        overCount = []
+    }
+
+    private static func index(_ owners: [String: OwnerLicense]) -> ([ModuleKey: Int], [Date?]) {
+        var index: [ModuleKey: Int] = [:]
+        var grants: [Date?] = []
+        for owner in owners.values.sorted(by: { $0.name < $1.name }) {
+            for module in owner.sortedModules {
+                index[ModuleKey(owner: owner.name, module: module.name)] = grants.count
+                grants.append(owner.header.dates.grantsUntil)
+            }
+        }
+        return (index, grants)
+    }
+
+    private static func undated(_ owners: [String: OwnerLicense]) -> [String: OwnerLicense] {
+        owners.mapValues { owner in
+            var copy = owner
+            copy.header.expiresAt = nil
+            copy.header.graceUntil = nil
+            return copy
+        }
+    }
+
+    /// Makes user entries: the effective modules of a user's assignments as bits.
+    private struct EntryContext {
+        let moduleIndex: [ModuleKey: Int]
+        let words: Int
+        let owners: [String: OwnerLicense]
+
+        func entry(
+            _ user: User, assignments: [Assignment], isIntact: Bool = true, excess: Set<SeatCap.Excess> = []
+        ) -> UserEntry {
+            var bits = [UInt64](repeating: 0, count: words)
+            if isIntact {
+                for key in EffectiveModules.of(userAssignments: assignments, owners: owners, now: .distantPast).keys
+                where excess.isEmpty || !excess.contains(SeatCap.Excess(userID: user.id, module: key)) {
+                    if let i = moduleIndex[key] { bits[i >> 6] |= 1 << UInt64(i & 63) }
+                }
+            }
+            return UserEntry(user: user, isIntact: isIntact, assignments: isIntact ? assignments : [], bits: bits)
+        }
+    }
+
+    // MARK: - Change sets
+
+    /// The snapshot with `change` applied, at a cost proportional to the rows it names; nil when it cannot be applied
+    /// and the tenant must be loaded again: this snapshot does not accept changes, the change was not made on this
+    /// version, it touches what a load must decide (owners, module rows, the tenant row), names a user this snapshot
+    /// does not know, or leaves a module with more holders than its count.
+    public func applying(_ change: SnapshotChange) -> TenantSnapshot? {
+        guard acceptsChanges, !change.requiresLoad, change.baseVersion == version else { return nil }
+        var entries = self.entries
+        var names = self.names
+        var seats = seatsInUse
+        let context = EntryContext(moduleIndex: moduleIndex, words: (grantsUntil.count + 63) / 64, owners: undatedOwners)
+        func adjust(_ key: ModuleKey, by delta: Int) {
+            let value = (seats[key] ?? 0) + delta
+            seats[key] = value > 0 ? value : nil
+        }
+
+        // Users written: a new one holds nothing yet; an updated one keeps its assignments (and may be renamed).
+        for user in change.users {
+            var held: [Assignment] = []
+            if let old = names[user.id], let entry = entries[old] {
+                held = entry.assignments
+                entries[old] = nil
+            }
+            guard entries[user.userName] == nil else { return nil }
+            entries[user.userName] = context.entry(user, assignments: held)
+            names[user.id] = user.userName
+        }
+        // Assignments, per user: the distinct modules held before and after give the seat counts.
+        var touched = Set(change.removedAssignments.map(\.userID))
+        touched.formUnion(change.addedAssignments.map(\.userID))
+        let removed = Dictionary(grouping: change.removedAssignments, by: \.userID)
+        let added = Dictionary(grouping: change.addedAssignments, by: \.userID)
+        for userID in touched {
+            guard let name = names[userID], let entry = entries[name], entry.isIntact else { return nil }
+            let gone = Set((removed[userID] ?? []).map(AssignmentKey.init))
+            let kept = entry.assignments.filter { !gone.contains(AssignmentKey($0)) }
+            let now = kept + (added[userID] ?? [])
+            let before = Set(entry.assignments.map(\.key))
+            let after = Set(now.map(\.key))
+            for key in after.subtracting(before) { adjust(key, by: 1) }
+            for key in before.subtracting(after) { adjust(key, by: -1) }
+            entries[name] = context.entry(entry.user, assignments: now)
+        }
+        // Users deleted: their rows went with them (a row left would still count a seat).
+        for userID in change.removedUserIDs {
+            guard let name = names[userID] else { continue }
+            if let entry = entries[name] {
+                for key in Set(entry.assignments.map(\.key)) { adjust(key, by: -1) }
+            }
+            entries[name] = nil
+            names[userID] = nil
+        }
+
+        var satellites = self.satellites
+        for name in change.removedSatellites { satellites[name] = nil }
+        for satellite in change.satellites { satellites[satellite.name] = satellite }
+        var satelliteAssignments = self.satelliteAssignments
+        for row in change.removedSatelliteAssignments {
+            guard let index = satelliteAssignments.firstIndex(where: { SatelliteKey($0) == SatelliteKey(row) }) else { continue }
+            satelliteAssignments.remove(at: index)
+            adjust(ModuleKey(owner: row.owner, module: row.module), by: -1)
+        }
+        for row in change.addedSatelliteAssignments {
+            satelliteAssignments.append(row)
+            adjust(ModuleKey(owner: row.owner, module: row.module), by: 1)
+        }
+
+        var events = self.events
+        if !change.removedEventIDs.isEmpty || !change.events.isEmpty {
+            let removedIDs = Set(change.removedEventIDs).union(change.events.map(\.id))
+            events.removeAll { removedIDs.contains($0.id) }
+            events.append(contentsOf: change.events)
+            events.sort { $0.id < $1.id }
+        }
+
+        // A count exceeded is for a load to settle (the oldest holders keep the module).
+        guard !SeatCap.mayExceed(owners: owners, seatsInUse: seats) else { return nil }
+        return TenantSnapshot(
+            self, version: change.version, seatsInUse: seats, satellites: satellites,
+            satelliteAssignments: satelliteAssignments, events: events, entries: entries, names: names)
+    }
+
+    /// An assignment row's key: owner, module, user and plan.
+    private struct AssignmentKey: Hashable {
+        let module: ModuleKey
+        let userID: Int64
+        let viaPlan: String?
+        init(_ row: Assignment) {
+            module = row.key
+            userID = row.userID
+            viaPlan = row.viaPlan
+        }
+    }
+
+    private struct SatelliteKey: Equatable {
+        let satellite: String
+        let module: ModuleKey
+        init(_ row: SatelliteAssignment) {
+            satellite = row.satellite
+            module = ModuleKey(owner: row.owner, module: row.module)
+        }
     }
 
     // MARK: - Checks
 
     /// "May this user use this module?" — the hot path.
     public func check(userName: String, module: ModuleKey, now: Date = Date()) -> CheckDecision {
-        guard state.isTenantIntact else { return .denied(.tenantIntegrity) }
-        guard let entry = users[userName] else { return .denied(.unknownUser) }
+        guard isTenantIntact else { return .denied(.tenantIntegrity) }
+        guard let entry = entries[userName] else { return .denied(.unknownUser) }
         guard entry.isIntact else { return .denied(.userIntegrity) }
         guard !entry.user.retired else { return .denied(.userRetired) }
         guard let i = moduleIndex[module] else {
@@ -99,12 +293,11 @@ public final class TenantSnapshot: Sendable {
     }
 
     public func loginCheck(userName: String, client: LoginClient, now: Date = Date()) -> LoginDecision {
-        let entry = users[userName]
+        let entry = entries[userName]
         return LoginRule.decide(
             user: entry?.user, isUserIntact: entry?.isIntact ?? false,
             hasModule: { name in entry.map { self.has(name, entry: $0, now: now) } ?? false },
-            client: client, isTenantIntact: state.isTenantIntact, areEventsIntact: state.areEventsIntact, events: events,
-            now: now)
+            client: client, isTenantIntact: isTenantIntact, areEventsIntact: areEventsIntact, events: events, now: now)
     }
 
     /// Whether the user holds the vendor's module of this name (a partner's module of the same name does not count).
@@ -117,22 +310,82 @@ public final class TenantSnapshot: Sendable {
 
     // MARK: - Reads
 
-    public func user(named userName: String) -> User? { users[userName]?.user }
+    public func module(_ key: ModuleKey) -> ModuleLicense? { owners[key.owner]?.modules[key.module] }
+
+    public func inUse(_ key: ModuleKey) -> Int { seatsInUse[key] ?? 0 }
+
+    /// The user of this name, its row void or not.
+    public func user(named userName: String) -> User? { entries[userName]?.user }
+
+    /// The users whose rows verify, in no particular order (every user: O(users)).
+    public func users() -> [User] { entries.values.filter(\.isIntact).map(\.user) }
+
+    /// The user's verified assignments, from its entry.
+    public func assignments(of user: User) -> [Assignment] {
+        guard let entry = entries[user.userName], entry.user.id == user.id else { return [] }
+        return entry.assignments
+    }
+
+    /// The tenant's verified rows as the rules take them (O(assignments)).
+    public func licenseState() -> TenantLicenseState {
+        TenantLicenseState(
+            tenant: tenant, isTenantIntact: isTenantIntact, owners: owners,
+            users: Dictionary(users().map { ($0.id, $0) }) { first, _ in first }, assignments: allAssignments(),
+            seatsInUse: seatsInUse, satellites: satellites, satelliteAssignments: satelliteAssignments, events: events,
+            areEventsIntact: areEventsIntact)
+    }
+
+    /// Every verified assignment of the tenant (O(assignments)).
+    public func allAssignments() -> [Assignment] { entries.values.flatMap(\.assignments) }
 
     /// Effective modules of a user with their source, dates applied.
     public func effectiveModules(of userName: String, now: Date = Date()) -> [ModuleKey: ModuleSource] {
-        guard let entry = users[userName], entry.isIntact else { return [:] }
-        return EffectiveModules.of(
-            userAssignments: state.assignments.filter { $0.userID == entry.user.id }, owners: state.owners, now: now)
+        guard let entry = entries[userName], entry.isIntact else { return [:] }
+        return EffectiveModules.of(userAssignments: entry.assignments, owners: owners, now: now)
     }
 
     public func userCounts(activeOnly: Bool, now: Date = Date()) -> UserCounts {
-        let byUser = Dictionary(grouping: state.assignments, by: \.userID)
+        let intact = entries.values.filter(\.isIntact)
+        let byID = Dictionary(intact.map { ($0.user.id, $0.assignments) }) { first, _ in first }
         return UserCounts.compute(
-            owners: state.owners, users: Array(state.users.values),
-            effective: { EffectiveModules.of(userAssignments: byUser[$0.id] ?? [], owners: self.state.owners, now: now) },
+            owners: owners, users: intact.map(\.user),
+            effective: { EffectiveModules.of(userAssignments: byID[$0.id] ?? [], owners: self.owners, now: now) },
             activeOnly: activeOnly)
     }
 
-    public func fencing() -> [FencingEntry] { Fencing.entries(owners: state.owners, seatsInUse: state.seatsInUse) }
+    public func fencing() -> [FencingEntry] { Fencing.entries(owners: owners, seatsInUse: seatsInUse) }
+}
+
+/// What one committed write changed, as a snapshot applies it (issue 13): the rows of the grant tables and events put
+/// in and taken out, verified, and the tenant's version before and after.
+public struct SnapshotChange: Sendable, Equatable {
+    /// The version the write was made on; the snapshot must be at it.
+    public var baseVersion: Int64
+    public var version: Int64
+    /// Users written (inserted or updated), and users deleted.
+    public var users: [User] = []
+    public var removedUserIDs: [Int64] = []
+    public var addedAssignments: [Assignment] = []
+    public var removedAssignments: [Assignment] = []
+    public var satellites: [Satellite] = []
+    public var removedSatellites: [String] = []
+    public var addedSatelliteAssignments: [SatelliteAssignment] = []
+    public var removedSatelliteAssignments: [SatelliteAssignment] = []
+    /// Events written (inserted or updated), and events deleted.
+    public var events: [SystemEvent] = []
+    public var removedEventIDs: [Int64] = []
+    /// Rows only a load can judge changed (owners, module rows, the tenant row).
+    public var requiresLoad = false
+
+    public init(baseVersion: Int64, version: Int64) {
+        self.baseVersion = baseVersion
+        self.version = version
+    }
+
+    /// Whether the write changed nothing a snapshot holds.
+    public var isEmpty: Bool {
+        users.isEmpty && removedUserIDs.isEmpty && addedAssignments.isEmpty && removedAssignments.isEmpty
+            && satellites.isEmpty && removedSatellites.isEmpty && addedSatelliteAssignments.isEmpty
+            && removedSatelliteAssignments.isEmpty && events.isEmpty && removedEventIDs.isEmpty && !requiresLoad
+    }
 }

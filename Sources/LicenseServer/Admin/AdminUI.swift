@@ -63,10 +63,10 @@ struct AdminUI: Sendable {
         var messageOfTheDay: String?
         if let tenant = context.session?.tenant, let snapshot = try? await snapshots.snapshot(tenant) {
             let now = Date()
-            companyName = snapshot.state.tenant.companyName
+            companyName = snapshot.tenant.companyName
             let userName = context.session?.userName ?? ""
             messageOfTheDay =
-                snapshot.state.events.first {
+                snapshot.events.first {
                     $0.key == SystemEvent.messageOfTheDay && $0.isActive(at: now) && $0.covers(userName: userName)
                 }?.message
         }

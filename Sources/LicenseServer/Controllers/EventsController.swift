@@ -47,7 +47,6 @@ struct EventsController {
         } catch {
             logger.warning("upkeep after an event write failed", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
         }
-        snapshots.invalidate(tenant)
     }
 
     /// The events as of `now`, active ones first, newest first: an event past its expected finish reads as finished.
@@ -96,7 +95,6 @@ struct EventsController {
             try context.require(.write)
             let tenant = try context.tenant()
             try await store.deleteEvent(tenant: tenant, id: try Self.id(context), actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             return Response(status: .noContent)
         }
         group.post("events/:id/finish") { _, context in

@@ -30,7 +30,7 @@ struct SatellitesController {
     func register(on group: RouterGroup<LicenseRequestContext>) {
         group.get("satellites") { _, context in
             try context.require(.read)
-            let state = try await snapshots.snapshot(try context.tenant()).state
+            let state = try await snapshots.snapshot(try context.tenant())
             let list = state.satellites.values.sorted { $0.name < $1.name }.map { satellite in
                 SatelliteReport(
                     name: satellite.name, createdAt: satellite.createdAt,
@@ -43,7 +43,6 @@ struct SatellitesController {
             let tenant = try context.tenant()
             let body = try await request.decodeJSON(NewSatellite.self, context: context)
             let satellite = try await store.addSatellite(tenant: tenant, name: body.name, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             return try JSONResponse.make(SatelliteReport(name: satellite.name, createdAt: satellite.createdAt, modules: []), status: .created)
         }
         group.put("satellites/:satellite/licenses/:owner/:module") { _, context in
@@ -52,7 +51,6 @@ struct SatellitesController {
             let name = try PathValue.name(context, "satellite", field: "satellite")
             let key = try PathValue.module(context)
             try await store.assignSatellite(tenant: tenant, satellite: name, module: key, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             return try JSONResponse.make(SatelliteAssignment(satellite: name, module: key.description))
         }
         group.delete("satellites/:satellite/licenses/:owner/:module") { _, context in
@@ -64,12 +62,11 @@ struct SatellitesController {
                 try await store.unassignSatellite(tenant: tenant, satellite: name, module: key, actor: context.actor, now: Date())
             } catch let refusal as LicenseRefusal where refusal.code == .notAssigned {
                 // Nothing was removed: an unknown satellite or module is a 404, as for the assignment.
-                let state = try await snapshots.snapshot(tenant).state
+                let state = try await snapshots.snapshot(tenant)
                 guard state.satellites[name] != nil else { throw LicenseInputError.unknownSatellite(name) }
                 guard state.module(key) != nil else { throw LicenseInputError.unknownModule(key.description) }
                 throw refusal
             }
-            snapshots.invalidate(tenant)
             return Response(status: .noContent)
         }
     }

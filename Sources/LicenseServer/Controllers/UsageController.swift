@@ -57,7 +57,6 @@ struct UsageController {
             let users = allowanceUsers.users(tenant, snapshot: try await snapshots.snapshot(tenant), now: now)
             do {
                 let result = try await store.ingestUsage(tenant: tenant, events, users: users, now: now)
-                if !result.thresholdEvents.isEmpty { snapshots.invalidate(tenant) }
                 return try JSONResponse.make(result)
             } catch let rejected as UsageBatchRejected {
                 throw APIError(.unprocessableContent, code: "invalid-batch", rejected.description, details: rejected.problems)
@@ -111,7 +110,7 @@ final class AllowanceUsersCache: @unchecked Sendable {
             return entry.users
         }
         let users = MeteringRule.allowanceUsers(snapshot.userCounts(activeOnly: false, now: now))
-        let entry = Entry(snapshot: snapshot, users: users, holds: Self.interval(owners: snapshot.state.owners, around: now))
+        let entry = Entry(snapshot: snapshot, users: users, holds: Self.interval(owners: snapshot.owners, around: now))
         lock.withLock { entries[tenant] = entry }
         return users
     }

@@ -105,7 +105,6 @@ struct UsersController {
                 userName: body.userName, displayName: body.displayName, email: body.email, type: body.type ?? .employee,
                 canLogIn: body.canLogIn ?? false, isAdministrator: body.isAdministrator ?? false, passwordHash: hash)
             let user = try await store.addUsers(tenant: tenant, [draft], actor: context.actor, now: Date())[0]
-            snapshots.invalidate(tenant)
             return try JSONResponse.make(
                 UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()), status: .created)
         }
@@ -120,7 +119,6 @@ struct UsersController {
                 let result = try await store.importUsers(
                     tenant: tenant, users, source: nil, actor: context.actor, now: { Date() }, batchSize: Self.importBatchSize,
                     progress: nil)
-                snapshots.invalidate(tenant)
                 return try JSONResponse.make(result, status: .created)
             } catch {
                 // A failed import keeps the batches before the one that failed.
@@ -146,7 +144,6 @@ struct UsersController {
                 displayName: body.displayName.map { .some($0) }, email: body.email.map { .some($0) })
             let user = try await store.updateUser(
                 tenant: tenant, userName: name, changes: changes, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             return try JSONResponse.make(UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date()))
         }
         group.delete("users/:user") { _, context in
@@ -154,7 +151,6 @@ struct UsersController {
             let tenant = try context.tenant()
             let name = try PathValue.name(context, "user", field: "userName")
             try await store.deleteUser(tenant: tenant, userName: name, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             return Response(status: .noContent)
         }
         group.get("users/:user/licenses") { _, context in
@@ -173,7 +169,6 @@ struct UsersController {
             let name = try PathValue.name(context, "user", field: "userName")
             let desired = try await request.decodeJSON(DesiredLicensesBody.self, context: context).parsed()
             _ = try await store.changeLicenses(tenant: tenant, userName: name, to: desired, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             let snapshot = try await snapshots.snapshot(tenant)
             guard let user = snapshot.user(named: name) else { throw APIError.notFound("unknown user '\(name)'") }
             return try JSONResponse.make(
@@ -193,7 +188,6 @@ struct UsersController {
             let name = try PathValue.name(context, "user", field: "userName")
             let key = try PathValue.module(context)
             let rows = try await store.assign(tenant: tenant, userName: name, module: key, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             return try JSONResponse.make(
                 AssignBody(userName: name, module: key.description, assigned: rows.map(\.key.description)))
         }
@@ -205,7 +199,6 @@ struct UsersController {
             let cascade = try QueryValue.bool(request, "cascade") ?? false
             let rows = try await store.unassign(
                 tenant: tenant, userName: name, module: key, cascade: cascade, actor: context.actor, now: Date())
-            snapshots.invalidate(tenant)
             return try JSONResponse.make(
                 UnassignBody(
                     userName: name, module: key.description,

@@ -33,8 +33,9 @@ struct ChangeWatcher: Service {
         for await change in feed {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
             switch change {
-            case .tenant(let tenant):
-                snapshots.invalidate(tenant)
+            case .tenant(let tenant, let version):
+                // This process's own writes are already applied (their change sets): only a newer version reloads.
+                snapshots.invalidate(tenant, unlessAt: version)
             case .tokens:
                 tokens.clear()
             case .all:

@@ -5,8 +5,11 @@ import Logging
 
 /// Per-tenant snapshots for checks (DESIGN §4): the hot path reads one under a lock and never the database.
 ///
-/// A write marks its tenant stale; the next reader reloads it once (concurrent readers share the load). A load
-/// that raced with a newer write is installed but stays stale, so the write is never missed.
+/// A write of this process hands its change set over as it commits (`ChangeSetListeners`), and the cached snapshot is
+/// replaced by the snapshot with the change applied: readers never wait for a write (issue 13). A change that cannot
+/// be applied, or a write by another process, marks the tenant stale; the next reader reloads it once (concurrent
+/// readers share the load). A load that raced with a newer write is installed but stays stale, so the write is never
+/// missed.
 public final class SnapshotCache: @unchecked Sendable {
     private struct Entry {
         var snapshot: TenantSnapshot?
@@ -21,6 +24,27 @@ public final class SnapshotCache: @unchecked Sendable {
 
     public init(store: any LicenseStoring) {
         self.store = store
+        store.changeSets.add { [weak self] tenant, change in self?.apply(change, tenant: tenant) }
+    }
+
+    /// Applies a committed write's change set to the tenant's snapshot, or marks the tenant stale when it cannot be
+    /// applied (not cached fresh, another version, or a change only a load can judge). Runs on the writing thread.
+    func apply(_ change: SnapshotChange, tenant: String) {
+        lock.withLock {
+            guard var entry = entries[tenant] else { return }
+            if let snapshot = entry.snapshot, !entry.isStale {
+                if snapshot.version >= change.version { return }
+                if let next = snapshot.applying(change) {
+                    entry.snapshot = next
+                    entries[tenant] = entry
+                    return
+                }
+            }
+            entry.generation += 1
+            entry.isStale = true
+            entry.loading = nil
+            entries[tenant] = entry
+        }
     }
 
     public func snapshot(_ tenant: String) async throws -> TenantSnapshot {
@@ -64,9 +88,14 @@ public final class SnapshotCache: @unchecked Sendable {
         }
     }
 
-    /// Marks a tenant stale after a committed write.
-    public func invalidate(_ tenant: String) {
+    /// Marks a tenant stale after a committed write; with `version`, not when the cached snapshot is at it already.
+    public func invalidate(_ tenant: String, unlessAt version: Int64? = nil) {
         lock.withLock {
+            if let version, let entry = entries[tenant], !entry.isStale, let snapshot = entry.snapshot,
+                snapshot.version >= version
+            {
+                return
+            }
             var entry = entries[tenant] ?? Entry()
             entry.generation += 1
             entry.isStale = true

@@ -19,6 +19,12 @@ public final class ChangeRecorder: @unchecked Sendable {
     fileprivate var headChanged = false
     /// The head row the backend read when it locked the tenant (PostgreSQL), used by the first read of the head.
     private var lockedHead: (tenant: String, row: SQLRow)?
+    /// The head's version when this transaction first read it.
+    fileprivate var baseVersion: Int64?
+    /// Rows of the tables a snapshot holds, in the order written: put in (true) or taken out (false).
+    fileprivate var snapshotRows: [(table: String, isInsert: Bool, row: SQLRow)] = []
+    /// What the transaction changed for snapshots, handed to `listeners` once the database has committed it.
+    fileprivate var committed: (tenant: String, change: SnapshotChange, listeners: ChangeSetListeners)?
 
     public init() {}
 
@@ -27,6 +33,14 @@ public final class ChangeRecorder: @unchecked Sendable {
     /// Hands the engine the tenant's head row, read by the statement that locked it: the write's first read of the
     /// head takes it instead of asking the database again.
     public func lockedHead(tenant: String, _ row: SQLRow) { lockedHead = (tenant, row) }
+
+    /// Called by the backend right after the database committed this transaction, before the tenant's next write may
+    /// begin: the change set goes to the listeners in the order the writes committed.
+    public func didCommit() {
+        guard let committed else { return }
+        self.committed = nil
+        committed.listeners.publish(tenant: committed.tenant, committed.change)
+    }
 
     /// The locked head row of `tenant`, once.
     func takeLockedHead(tenant: String) -> SQLRow? {
@@ -40,6 +54,15 @@ public final class ChangeRecorder: @unchecked Sendable {
 /// span tenants and carry their own seals).
 enum CommittedTables {
     static let all = Set(Tables.all).subtracting(["tenant_head", "api_token"])
+}
+
+/// The tables a snapshot is made of: their rows go into a write's change set. Owners, module rows and the tenant row
+/// make the change set one that only a load can apply.
+enum SnapshotTables {
+    static let all: Set<String> = [
+        "tenant", "license_owner", "module_license", "user", "assignment", "satellite", "satellite_assignment",
+        "system_event",
+    ]
 }
 
 /// Tables whose rows carry a seal: a row's element is keyed by its seal alone (`committedBytes`).
@@ -122,6 +145,12 @@ extension LicenseEngine {
         changes.deltas[table, default: .zero] += added
     }
 
+    /// Keeps a row of a table snapshots hold, for the change set.
+    private func keep(_ s: Backend.Session, table: String, isInsert: Bool, _ row: @autoclosure () -> SQLRow) {
+        guard SnapshotTables.all.contains(table) else { return }
+        s.changes.snapshotRows.append((table, isInsert, row()))
+    }
+
     /// Records the sum of the elements of rows inserted at once (the usage fast path).
     func recordInserted(_ s: Backend.Session, tenant: String, table: String, sum: MultisetDigest) {
         note(s, tenant: tenant, table: table, added: sum)
@@ -130,6 +159,7 @@ extension LicenseEngine {
     /// Records rows inserted by a statement the engine did not build from a record (the usage fast path).
     func recordInserted(_ s: Backend.Session, tenant: String, table: String, columns: [(name: String, value: SQLValue)]) {
         note(s, tenant: tenant, table: table, added: element(s, table, columns))
+        keep(s, table: table, isInsert: true, SQLRow(columns: SQLColumns(columns.map(\.name)), values: columns.map(\.value)))
     }
 
     /// Inserts a row and records it.
@@ -144,7 +174,10 @@ extension LicenseEngine {
         _ s: Backend.Session, tenant: String, from table: String, where filter: String, _ arguments: [SQLValue]
     ) throws -> [SQLRow] {
         let rows = try s.rows("DELETE FROM \(s.dialect.table(table)) WHERE \(filter) RETURNING *", arguments)
-        for row in rows { note(s, tenant: tenant, table: table, added: -element(s, table, row.namedValues)) }
+        for row in rows {
+            note(s, tenant: tenant, table: table, added: -element(s, table, row.namedValues))
+            keep(s, table: table, isInsert: false, row)
+        }
         return rows
     }
 
@@ -171,6 +204,7 @@ extension LicenseEngine {
         let (head, isIntact) = try loadCheckedHead(s, tenant: tenant)
         try IntegrityRule.requireIntactHead(tenant, isIntact: isIntact)
         s.changes.head = head
+        s.changes.baseVersion = head.head.version
         return head
     }
 
@@ -186,6 +220,7 @@ extension LicenseEngine {
         note(s, tenant: tenant, table: "tenant_head", added: .zero)
         s.changes.head = head
         s.changes.headChanged = true
+        s.changes.baseVersion = nil
     }
 
     func updateHead(_ s: Backend.Session, tenant: String, _ change: (inout TenantHeadRecord) throws -> Void) throws {
@@ -212,18 +247,69 @@ extension LicenseEngine {
             try resealLegacyRows(s, tenant: tenant)
             head.head.commitment = try computeCommitment(s, tenant: tenant)
         }
-        if changes.audited { head.head.version += 1 }
+        // Any change a snapshot holds moves the version too (other processes look for it).
+        if changes.audited || !changes.snapshotRows.isEmpty { head.head.version += 1 }
         head.head.eventIDs.sort()
         let text = head.head.commitment?.canonicalText
         head.seal = sealer.seal(head.head.sealBytes(tenant: tenant, commitmentText: text))
         let columns = head.columns(commitmentText: text)
         try s.update(table: TenantHeadRecord.table, columns, key: ["tenant_id"])
         headMemo.remember(tenant: tenant, HeadMemo.Values(columns), record: head, isIntact: true)
-        if changes.audited { try s.notifyChange(tenant: tenant) }
+        if changes.audited || !changes.snapshotRows.isEmpty { try s.notifyChange(tenant: tenant, version: head.head.version) }
+        if let base = changes.baseVersion, base != head.head.version {
+            changes.committed = (
+                tenant, try snapshotChange(tenant: tenant, from: base, to: head.head.version, changes.snapshotRows), changeSets
+            )
+        }
         changes.head = nil
         changes.deltas = [:]
         changes.audited = false
         changes.headChanged = false
+        changes.snapshotRows = []
+        changes.baseVersion = nil
+    }
+
+    /// The change set of the rows a transaction wrote, for the snapshots. The rows are the ones this transaction put
+    /// in (sealed here) or took out; a row taken out and put back with the same key is an update.
+    func snapshotChange(
+        tenant: String, from base: Int64, to version: Int64, _ rows: [(table: String, isInsert: Bool, row: SQLRow)]
+    ) throws -> SnapshotChange {
+        var change = SnapshotChange(baseVersion: base, version: version)
+        var removedUsers: [Int64] = []
+        var removedSatellites: [String] = []
+        var removedEvents: [Int64] = []
+        for (table, isInsert, row) in rows {
+            switch table {
+            case "user":
+                let user = try UserRecord(row: row).user
+                if isInsert { change.users.append(user) } else { removedUsers.append(user.id) }
+            case "assignment":
+                let assignment = try AssignmentRecord(row: row.reordered(AssignmentRecord.selectionNames)).assignment
+                if isInsert { change.addedAssignments.append(assignment) } else { change.removedAssignments.append(assignment) }
+            case "satellite":
+                let satellite = try SatelliteRecord(row: row).satellite
+                if isInsert { change.satellites.append(satellite) } else { removedSatellites.append(satellite.name) }
+            case "satellite_assignment":
+                let assignment = try SatelliteAssignmentRecord(row: row).assignment
+                if isInsert {
+                    change.addedSatelliteAssignments.append(assignment)
+                } else {
+                    change.removedSatelliteAssignments.append(assignment)
+                }
+            case "system_event":
+                let event = try EventRecord(row: row).event
+                if isInsert { change.events.append(event) } else { removedEvents.append(event.id) }
+            default:
+                change.requiresLoad = true
+            }
+        }
+        let writtenUsers = Set(change.users.map(\.id))
+        change.removedUserIDs = removedUsers.filter { !writtenUsers.contains($0) }
+        let writtenSatellites = Set(change.satellites.map(\.name))
+        change.removedSatellites = removedSatellites.filter { !writtenSatellites.contains($0) }
+        let writtenEvents = Set(change.events.map(\.id))
+        change.removedEventIDs = removedEvents.filter { !writtenEvents.contains($0) }
+        return change
     }
 
     /// Moves users whose version-1 seal holds to version 2 (which covers the password hash; a void row stays void) and

@@ -91,6 +91,8 @@ extension LicenseEngine {
                 }
             }
             let verifier = self.sealer.makeBulkVerifier()
+            // Rows left out (void, or of a void user): a snapshot that left rows out is not changed by change sets.
+            var leftOut = 0
             var assignments: [Assignment] = []
             try s.forEachRow("SELECT \(AssignmentRecord.selection) FROM assignment WHERE tenant_id = ?", [.text(tenant)]) {
                 row in
@@ -100,6 +102,8 @@ extension LicenseEngine {
                     verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant))
                 {
                     assignments.append(record.assignment)
+                } else {
+                    leftOut += 1
                 }
             }
             var satellites: [String: Satellite] = [:]
@@ -108,6 +112,8 @@ extension LicenseEngine {
                 tally.add("satellite", seal: record.seal)
                 if verifier.isValid(record.seal, for: record.satellite.sealBytes(tenant: tenant)) {
                     satellites[record.satellite.name] = record.satellite
+                } else {
+                    leftOut += 1
                 }
             }
             var satelliteAssignments: [SatelliteAssignment] = []
@@ -116,6 +122,8 @@ extension LicenseEngine {
                 tally.add("satellite_assignment", seal: record.seal)
                 if verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant)) {
                     satelliteAssignments.append(record.assignment)
+                } else {
+                    leftOut += 1
                 }
             }
             var eventTally: CommitmentTally? = CommitmentTally(digester: self.sealer.makeDigester())
@@ -143,7 +151,9 @@ extension LicenseEngine {
                 tenant: tenantValue, isTenantIntact: isTenantRowIntact && grantsHold, owners: owners, users: users,
                 assignments: assignments, seatsInUse: try self.seatsInUse(s, tenant: tenant), satellites: satellites,
                 satelliteAssignments: satelliteAssignments, events: events.valid, areEventsIntact: eventsHold)
-            return TenantSnapshot(version: head.version, state: state, voidUsers: voidUsers, voidModules: voidModules)
+            return TenantSnapshot(
+                version: head.version, state: state, voidUsers: voidUsers, voidModules: voidModules,
+                acceptsChanges: !legacy && leftOut == 0 && storedOwners.count == owners.count)
         }
     }
 

@@ -243,6 +243,7 @@ struct AssignmentRecord: StoredRecord {
 
     /// The columns in the order `init(row:)` reads them by position (the table snapshots and `verify` read most).
     static let selection = "tenant_id, owner_name, module_name, user_id, via_plan, comment, created_at, created_by, seal, count"
+    static let selectionNames = selection.split(separator: ", ").map(String.init)
 
     init(row: SQLRow) throws {
         tenantID = try row[0]

@@ -130,3 +130,10 @@ extension Date {
     package var epochSeconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
     package init(epochSeconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(epochSeconds)) }
 }
+
+extension SQLRow {
+    /// The row with its columns in the order of `names` (a record that reads by position); a missing column is NULL.
+    func reordered(_ names: [String]) -> SQLRow {
+        SQLRow(columns: SQLColumns(names), values: names.map { name in columns.index(of: name).map { values[$0] } ?? .null })
+    }
+}

@@ -42,7 +42,8 @@ public protocol StoreSession {
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
 
     /// Tells other processes that `tenant`'s data changed (nil: the API tokens), once the transaction commits.
-    func notifyChange(tenant: String?) throws
+    /// `version` is the tenant's version as the transaction leaves it, when known.
+    func notifyChange(tenant: String?, version: Int64?) throws
 
     /// Inserts usage events, ignoring ids already stored and repeats within the batch; answers, per position, whether
     /// the event was new (`seals[i]` is the seal of `events[i]`). The backends' one fast path: each inserts in the way
@@ -51,6 +52,8 @@ public protocol StoreSession {
 }
 
 extension StoreSession {
+    public func notifyChange(tenant: String?) throws { try notifyChange(tenant: tenant, version: nil) }
+
     public func rows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [SQLRow] {
         var result: [SQLRow] = []
         try forEachRow(sql, arguments) { result.append($0) }

@@ -175,7 +175,7 @@ struct AdminActivationController {
     /// it comes with.
     static func removalTarget(userName: String, module: ModuleKey, snapshot: TenantSnapshot) -> ModuleKey {
         guard let user = snapshot.user(named: userName) else { return module }
-        let rows = snapshot.state.assignments.filter { $0.userID == user.id && $0.key == module }
+        let rows = snapshot.assignments(of: user).filter { $0.key == module }
         if rows.contains(where: \.isDirect) { return module }
         if let plan = rows.compactMap(\.viaPlan).first { return ModuleKey(owner: module.owner, module: plan) }
         return module

@@ -121,7 +121,6 @@ struct AdminStatusController {
             let (session, tenant, _) = try context.signedIn()
             let event = try await self.event(context, tenant: tenant)
             try await ui.store.deleteEvent(tenant: tenant, id: event.id, actor: session.actor, now: Date())
-            ui.snapshots.invalidate(tenant)
             return ui.redirect(
                 "/admin/status", context: context, .success, "Deleted the event “\(EventLabels.label(event.key))”.")
         }

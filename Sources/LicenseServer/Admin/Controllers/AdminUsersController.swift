@@ -15,7 +15,7 @@ struct AdminUsersController {
             let filter = request.uri.queryParameters["license"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
             var key: ModuleKey?
             if let filter {
-                guard let parsed = try? ModuleKey(parsing: filter), snapshot.state.module(parsed) != nil else {
+                guard let parsed = try? ModuleKey(parsing: filter), snapshot.module(parsed) != nil else {
                     throw AdminError.notFound("There is no license \(filter) to filter by.")
                 }
                 key = parsed
@@ -49,7 +49,6 @@ struct AdminUsersController {
                 return await ui.page(
                     .userNew, view, title: "Add user", section: .users, context: context, status: .unprocessableContent)
             }
-            ui.snapshots.invalidate(tenant)
             return ui.redirect(
                 AdminPath.user(userName), context: context, .success,
                 "Added the user \(userName). Choose a plan and licenses below.")
@@ -70,7 +69,6 @@ struct AdminUsersController {
             let snapshot = try await ui.snapshots.snapshot(tenant)
             guard let user = snapshot.user(named: name) else { throw AdminError.notFound("There is no user called \(name).") }
             let outcome = try await save(user: user, form: context.form, snapshot: snapshot, tenant: tenant, actor: session.actor)
-            ui.snapshots.invalidate(tenant)
             if !outcome.problems.isEmpty {
                 ui.sessions.flash(id: session.id, .error, "Some changes were refused: " + outcome.problems.joined(separator: " "))
             }
@@ -124,7 +122,7 @@ struct AdminUsersController {
         }
 
         // Licenses: one decision.
-        let choice = UserLicenseChoice(user: user, form: form, state: snapshot.state)
+        let choice = UserLicenseChoice(user: user, form: form, snapshot: snapshot)
         guard !choice.changes.isEmpty else { return outcome }
         do {
             _ = try await ui.store.changeLicenses(
@@ -134,7 +132,7 @@ struct AdminUsersController {
             guard let message = await ui.describe(error, tenant: tenant) else { throw error }
             // Refused means nothing changed; say which plans are still held, as the database has them now.
             ui.snapshots.invalidate(tenant)
-            let held = try await ui.snapshots.snapshot(tenant).state.assignments.filter { $0.userID == user.id && $0.isDirect }
+            let held = try await ui.snapshots.snapshot(tenant).assignments(of: user).filter(\.isDirect)
             let kept = choice.replacedPlans.filter { plan in held.contains { $0.key == plan } }
             var text = sentence(message) + " No license was changed"
             if !kept.isEmpty {
@@ -162,13 +160,13 @@ struct UserLicenseChoice {
     /// The plans the form takes away or replaces.
     var replacedPlans: [ModuleKey] = []
 
-    init(user: User, form: AdminForm, state: TenantLicenseState) {
-        let held = state.assignments(of: user.id)
+    init(user: User, form: AdminForm, snapshot: TenantSnapshot) {
+        let held = snapshot.assignments(of: user)
         let wanted = Set(form.all("license").compactMap { try? ModuleKey(parsing: $0) })
         var removed: [String] = []
         var plans: [String] = []
         var added: [String] = []
-        for owner in state.owners.values.sorted(by: { $0.name < $1.name }) {
+        for owner in snapshot.owners.values.sorted(by: { $0.name < $1.name }) {
             // The plan.
             let current = held.first { $0.owner == owner.name && $0.isDirect && owner.modules[$0.module]?.isPlan == true }?
                 .module

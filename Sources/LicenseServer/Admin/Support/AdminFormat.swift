@@ -138,7 +138,7 @@ extension AdminFormat {
 
     /// The description of a module of the snapshot, for `humanize`.
     static func moduleLabel(in snapshot: TenantSnapshot?) -> (ModuleKey) -> String? {
-        { key in snapshot?.state.owners[key.owner]?.modules[key.module]?.description }
+        { key in snapshot?.owners[key.owner]?.modules[key.module]?.description }
     }
 
     /// "1 other license is", "3 other licenses are": a count with the noun in the number it needs.

@@ -26,7 +26,7 @@ struct DoneView {
         ownerHref = "/admin/licenses/\(AdminPath.segment(result.owner))"
         issuedAt = AdminFormat.dateTime(result.issuedAt)
         previousIssuedAt = AdminFormat.dateTime(result.previousIssuedAt)
-        let modules = snapshot.state.owners[result.owner]?.modules ?? [:]
+        let modules = snapshot.owners[result.owner]?.modules ?? [:]
         let changed = result.modules.filter { $0.added != 0 || $0.currentTotal == 0 || $0.newTotal == 0 }
         changes = changed.map { diff in
             let change: String

@@ -37,7 +37,7 @@ struct LicenseDetailsView {
         description = module.description
         tooltip = module.tooltip
         type = AdminFormat.moduleType(module.type) + (module.isPlan ? " (user plan)" : "")
-        version = snapshot.state.owners[owner.name]?.modules[module.name]?.version
+        version = snapshot.owners[owner.name]?.modules[module.name]?.version
         total = AdminFormat.number(module.total)
         isSite = module.type == .site
         inUse = isSite ? "—" : AdminFormat.number(module.inUse)
@@ -53,7 +53,7 @@ struct LicenseDetailsView {
         grants = module.planModules.map { name in
             Link(label: byName[name]?.description ?? name, href: AdminPath.license(owner: owner.name, module: name), note: name)
         }
-        let satellites = Set(snapshot.state.satellites.keys)
+        let satellites = Set(snapshot.satellites.keys)
         self.holders = holders.map { name in
             if module.type == .satellite || (satellites.contains(name) && snapshot.user(named: name) == nil) {
                 return Link(label: name, href: nil, note: "satellite")

@@ -42,7 +42,7 @@ struct PreviewView {
         blockingText =
             blocking.count == 1
             ? "1 license is below what is in use." : "\(blocking.count) licenses are below what is in use."
-        let current = snapshot.state.owners[preview.owner]
+        let current = snapshot.owners[preview.owner]
         func label(_ name: String) -> String { current?.modules[name]?.description ?? name }
         // The rows that need action first, then the ones that change, then the rest, each in the package's order.
         let ordered = preview.modules.enumerated().sorted { lhs, rhs in

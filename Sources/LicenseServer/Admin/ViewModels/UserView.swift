@@ -63,7 +63,7 @@ struct UserView {
         canLogIn = user.canLogIn
         retired = user.retired
         waitingForApproval = user.waitingForApproval
-        let assignments = snapshot.state.assignments.filter { $0.userID == user.id }
+        let assignments = snapshot.assignments(of: user)
         let effective = snapshot.effectiveModules(of: user.userName, now: now)
         let report = LicenseListReport.make(from: snapshot, now: now)
         owners = report.owners.compactMap { owner -> OwnerBlock? in

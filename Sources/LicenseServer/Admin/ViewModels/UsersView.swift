@@ -53,8 +53,8 @@ struct UsersView {
                 })
         }
         noFilter = filter == nil
-        filterLabel = filter.map { key in snapshot.state.module(key)?.description ?? key.description }
-        let users = snapshot.state.users.values.sorted { $0.userName < $1.userName }
+        filterLabel = filter.map { key in snapshot.module(key)?.description ?? key.description }
+        let users = snapshot.users().sorted { $0.userName < $1.userName }
         total = users.count
         rows = users.compactMap { user in
             let effective = snapshot.effectiveModules(of: user.userName, now: now)
@@ -62,7 +62,7 @@ struct UsersView {
             var plans: [String] = []
             var licenses: [String] = []
             for (key, source) in effective.sorted(by: { $0.key < $1.key }) where source != .site {
-                guard let module = snapshot.state.module(key), !module.hidden else { continue }
+                guard let module = snapshot.module(key), !module.hidden else { continue }
                 if module.isPlan {
                     plans.append(module.description ?? key.module)
                 } else {
