@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "LicenseCore", "LicenseStore", "LicenseStoreEngine", "LicenseStoreSQLite", "LicenseStorePostgres",
                 "LicenseStoreLive", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Sources/LicenseBench",
             swiftSettings: strict

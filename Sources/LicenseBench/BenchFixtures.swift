@@ -36,15 +36,21 @@ struct BenchFixtures {
 
     /// A package of `count` user modules with the given seat counts, issued `issuedAt`.
     func package(modules count: Int, seats: (String) -> Int, issuedAt: Date) throws -> Data {
+        try package(
+            modules: Self.moduleNames(count).enumerated().map { i, name in
+                ModuleLicense(name: name, description: "Module \(name)", type: .user, count: seats(name), sortOrder: i)
+            }, issuedAt: issuedAt)
+    }
+
+    /// A package of the given modules, issued `issuedAt`.
+    func package(modules: [ModuleLicense], issuedAt: Date) throws -> Data {
         let json = try JSONSerialization.data(withJSONObject: [
             "owner": Self.owner, "companyName": Self.companyName, "serialNumber": Self.serialNumber, "modules": [Any](),
         ])
         var spec = try PackageSpec.parse(json)
         spec.description = "Benchmark package"
         spec.issuedAt = issuedAt
-        spec.modules = Self.moduleNames(count).enumerated().map { i, name in
-            ModuleLicense(name: name, description: "Module \(name)", type: .user, count: seats(name), sortOrder: i)
-        }
+        spec.modules = modules
         return Data(try Issuer.issue(spec: spec, ownerKey: ownerKey, now: issuedAt).utf8)
     }
 

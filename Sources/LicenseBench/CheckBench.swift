@@ -119,6 +119,87 @@ enum CheckBench {
             "(info) user list = users × this: \(Format.duration(effective.median * Double(config.users)))",
         ])
         if total == 0 { say("   WARNING: effectiveModules answered nothing") }
+
+        // The users list (CLI `user list`, the API, the admin users page): every user with its effective modules.
+        let lists = (0..<3).map { _ in timed { UserReport.all(in: snapshot, now: now).count } }
+        let list = Samples(lists.map(\.1))
+        if lists[0].0 != config.users { say("   WARNING: the users list has \(lists[0].0) users") }
+        table.add([
+            "users list (\(Format.count(config.users)) users, \(Format.count(assignments.count)) assignments)", "3 runs",
+            Format.duration(list.median), "", Format.duration(list.max), "", "",
+            "< 200 ms" + (list.median < 200e6 ? "  (met)" : "  (NOT met)"),
+        ])
+    }
+
+    /// Issue 13: one write's change set (a plan: 4 rows for one user) applied to a snapshot of `users` × `perUser`
+    /// assignments, each application on the same snapshot; and what building that snapshot costs.
+    static func changeSet(users: Int, perUser: Int, fixtures: BenchFixtures, table: inout Table) throws {
+        say("\n== change sets on a snapshot of \(Format.count(users * perUser)) assignments")
+        var rng = SplitMix64(seed: 7)
+        let tenant = fixtures.tenant(id: "bench-changes")
+        let modules = perUser + 10
+        let data = try fixtures.package(modules: modules, seats: { _ in users + 1 }, issuedAt: BenchFixtures.firstIssuedAt)
+        let verified = try PackageVerifier.verify(data, for: tenant, now: BenchFixtures.now)
+        let owner = OwnerLicense(header: verified.header, modules: verified.moduleLicenses)
+        let names = BenchFixtures.moduleNames(modules)
+        var byID: [Int64: User] = [:]
+        var assignments: [Assignment] = []
+        assignments.reserveCapacity(users * perUser)
+        var seats: [ModuleKey: Int] = [:]
+        for id in 1...users {
+            byID[Int64(id)] = User(id: Int64(id), userName: BenchFixtures.userName(id), canLogIn: true)
+            // The first `perUser` modules for everyone; the 10 after them are free for the change sets.
+            for m in 0..<perUser {
+                let row = Assignment(
+                    owner: BenchFixtures.owner, module: names[m], userID: Int64(id), createdAt: BenchFixtures.firstIssuedAt,
+                    createdBy: BenchFixtures.actor)
+                assignments.append(row)
+                seats[row.key, default: 0] += 1
+            }
+        }
+        let state = TenantLicenseState(
+            tenant: tenant, owners: [owner.name: owner], users: byID, assignments: assignments, seatsInUse: seats)
+        let rssBefore = residentMemory()
+        let (snapshot, buildNs) = timed { TenantSnapshot(version: 1, state: state) }
+        let rssAfter = residentMemory()
+        table.add([
+            "TenantSnapshot.init (\(Format.count(users)) users, \(Format.count(assignments.count)) assignments)", "1 run",
+            Format.duration(buildNs), "", "", "", Format.rate(Double(assignments.count), perNanoseconds: buildNs, unit: "rows"),
+            "(info) resident memory \(rssBefore) before, \(rssAfter) after",
+        ])
+        // Change sets drawn in advance: 4 new rows for a random user each.
+        let changes = (0..<1_000).map { _ -> SnapshotChange in
+            let id = Int64.random(in: 1...Int64(users), using: &rng)
+            var change = SnapshotChange(baseVersion: 1, version: 2)
+            change.addedAssignments = (0..<4).map { k in
+                Assignment(
+                    owner: BenchFixtures.owner, module: names[perUser + k], userID: id, createdAt: BenchFixtures.now,
+                    createdBy: BenchFixtures.actor)
+            }
+            return change
+        }
+        var applied = Samples()
+        var refused = 0
+        for change in changes {
+            let (next, ns) = timed { snapshot.applying(change) }
+            if next == nil { refused += 1 }
+            applied.add(ns)
+        }
+        if refused > 0 { say("   WARNING: \(refused) change sets were not applied") }
+        table.add([
+            "applying one change set (4 rows) to it", "\(changes.count) calls", Format.duration(applied.median),
+            Format.duration(applied.percentile(0.9)), Format.duration(applied.percentile(0.99)), "", "",
+            "≤ 100 µs" + (applied.median <= 100_000 ? "  (met)" : "  (NOT met)"),
+        ])
+    }
+
+    /// The process's resident memory, from /proc.
+    static func residentMemory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return "?" }
+        return String(format: "%.0f MiB", kb / 1_024)
     }
 
     /// A snapshot of `users` users holding `perUser` of `modules` modules each.

@@ -22,7 +22,7 @@ struct Options {
     var only: Set<String> = []
     var runs: Int?
 
-    static let scenarios: Set<String> = ["check", "activate", "verify", "snapshot", "verify-1m", "backends"]
+    static let scenarios: Set<String> = ["check", "activate", "verify", "snapshot", "verify-1m", "backends", "change-set"]
 
     func wants(_ scenario: String) -> Bool { only.isEmpty || only.contains(scenario) }
 
@@ -71,6 +71,18 @@ if CommandLine.arguments.dropFirst().first == "raw-insert" {
     } catch {
         FileHandle.standardError.write(Data("licensing-bench: \(error)\n".utf8))
         exit(64)
+    }
+}
+
+for (command, run) in [
+    ("onboarding-seed", Onboarding.seed), ("onboarding-drive", Onboarding.drive),
+] as [(String, @Sendable ([String]) async throws -> Void)] where CommandLine.arguments.dropFirst().first == command {
+    do {
+        try await run(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("licensing-bench: \(error)\n".utf8))
+        exit(1)
     }
 }
 
@@ -129,6 +141,10 @@ let overall = clock.now
 
 if options.wants("check") {
     try CheckBench.run(checkConfig, fixtures: fixtures, table: &table)
+}
+
+if options.wants("change-set") {
+    try CheckBench.changeSet(users: largeUsers, perUser: 20, fixtures: fixtures, table: &table)
 }
 
 // MARK: - b, c, d. The store, with smallUsers × 10 assignments

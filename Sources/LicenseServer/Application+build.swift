@@ -16,17 +16,22 @@ public struct ServerConfiguration: Sendable {
     /// How often to write down what time has done (finish events past their finish, raise `license-expiring`); the
     /// server also does it once at start. Nil: never (reads still show expired events as finished).
     public var upkeepInterval: Duration?
+    /// How often every cached tenant is verified against its sealed head in the background (a row edited with SQL
+    /// stops granting within it). Nil: never.
+    public var verifyInterval: Duration?
     public var logLevel: Logger.Level
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, defaultTrustRoot: String? = nil,
-        watchInterval: Duration = .milliseconds(250), upkeepInterval: Duration? = .seconds(60), logLevel: Logger.Level = .info
+        watchInterval: Duration = .milliseconds(250), upkeepInterval: Duration? = .seconds(60),
+        verifyInterval: Duration? = .seconds(60), logLevel: Logger.Level = .info
     ) {
         self.host = host
         self.port = port
         self.defaultTrustRoot = defaultTrustRoot
         self.watchInterval = watchInterval
         self.upkeepInterval = upkeepInterval
+        self.verifyInterval = verifyInterval
         self.logLevel = logLevel
     }
 }
@@ -64,6 +69,9 @@ public func buildApplication(
             store: store, snapshots: snapshots, tokens: tokens, interval: configuration.watchInterval, logger: logger))
     if let interval = configuration.upkeepInterval {
         app.addServices(UpkeepService(store: store, snapshots: snapshots, interval: interval, logger: logger))
+    }
+    if let interval = configuration.verifyInterval {
+        app.addServices(VerifierService(store: store, snapshots: snapshots, interval: interval, logger: logger))
     }
     return app
 }

@@ -24,10 +24,18 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "Seconds a request waits for the database (PostgreSQL, or another process's SQLite write lock) before answering 503.")
     var requestTimeout = 5
+    @Option(
+        help:
+            "Seconds between background verifications of every cached tenant against its sealed head (0: never); a row edited with SQL stops granting within it."
+    )
+    var verifyInterval = 60
 
     func run() async throws {
         try await guarded {
             guard (0...65_535).contains(port) else { throw CLIError.input("--port must be between 0 and 65535") }
+            guard (0...86_400).contains(verifyInterval) else {
+                throw CLIError.input("--verify-interval must be between 0 and 86400 seconds")
+            }
             var root: String?
             if let trustRoot {
                 let key = try SigningKeyJWK.parse(readInputFile(trustRoot, what: "trust root", limit: 16_384))
@@ -43,7 +51,10 @@ struct ServeCommand: AsyncParsableCommand {
                 try StoreFactory.location(database: url, dataDirectory: directory), dataDirectory: directory,
                 create: url == nil, requestTimeout: .seconds(requestTimeout), listen: true)
             let app = try await buildApplication(
-                ServerConfiguration(host: host, port: port, defaultTrustRoot: root), store: store)
+                ServerConfiguration(
+                    host: host, port: port, defaultTrustRoot: root,
+                    verifyInterval: verifyInterval == 0 ? nil : .seconds(verifyInterval)),
+                store: store)
             try await runServer(app, store: store, host: host, port: port)
         }
     }
@@ -88,13 +99,7 @@ struct TokenCommand: AsyncParsableCommand {
     static func makeToken(
         tenant: String?, role: APIToken.Role, name: String, createdBy: String = cliActor
     ) -> (token: APIToken, presented: String) {
-        let idBytes = SymmetricKey(size: .init(bitCount: 48)).withUnsafeBytes { Array($0) }
-        let id = Hex.encode(idBytes)
-        let secret = Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
-        let token = APIToken(
-            id: id, tenant: tenant, role: role, name: name, secretHash: APIToken.hash(secret: secret),
-            createdAt: Date().wholeSeconds, createdBy: createdBy)
-        return (token, "\(APIToken.prefix)\(id)_\(secret)")
+        APIToken.generate(tenant: tenant, role: role, name: name, createdBy: createdBy)
     }
 
     struct Create: AsyncParsableCommand {

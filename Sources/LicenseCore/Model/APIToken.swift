@@ -41,6 +41,19 @@ public struct APIToken: Sendable, Equatable, Codable {
 
     public static let prefix = "lic_"
 
+    /// A new token with a random id and secret: the stored token (the secret's hash only) and the text presented
+    /// once, `lic_<id>_<secret>`.
+    public static func generate(
+        tenant: String?, role: Role, name: String, createdBy: String, now: Date = Date()
+    ) -> (token: APIToken, presented: String) {
+        let id = Hex.encode(SymmetricKey(size: .init(bitCount: 48)).withUnsafeBytes { Array($0) })
+        let secret = Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+        let token = APIToken(
+            id: id, tenant: tenant, role: role, name: name, secretHash: hash(secret: secret), createdAt: now.wholeSeconds,
+            createdBy: createdBy)
+        return (token, "\(prefix)\(id)_\(secret)")
+    }
+
     /// Splits `lic_<id>_<secret>` into its parts, or nil for anything else.
     public static func parse(_ presented: some StringProtocol) -> (id: String, secret: String)? {
         guard presented.hasPrefix(prefix), presented.utf8.count <= 200 else { return nil }

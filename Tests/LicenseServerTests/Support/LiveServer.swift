@@ -12,11 +12,11 @@ import Logging
 /// level is lowered so the test output stays readable.
 func withLiveServer<T: Sendable>(
     _ installation: TestInstallation, upkeepInterval: Duration? = ServerConfiguration().upkeepInterval,
-    _ body: @Sendable (APIClient) async throws -> T
+    verifyInterval: Duration? = ServerConfiguration().verifyInterval, _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
     let configuration = ServerConfiguration(
         host: "127.0.0.1", port: 0, defaultTrustRoot: Fixtures.trustRoot(), upkeepInterval: upkeepInterval,
-        logLevel: .error)
+        verifyInterval: verifyInterval, logLevel: .error)
     let app = try await buildApplication(configuration, store: installation.store)
     // A failing body's error leaves `test` as a value, never thrown through it: when the closure given to `.live`
     // throws, the framework cancels the server's task group mid-shutdown, and NIO then stops the whole test process
