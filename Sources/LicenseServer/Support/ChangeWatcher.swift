@@ -35,12 +35,12 @@ struct ChangeWatcher: Service {
             switch change {
             case .tenant(let tenant, let version):
                 // This process's own writes are already applied (their change sets): only a newer version reloads.
-                snapshots.invalidate(tenant, unlessAt: version)
+                snapshots.invalidate(tenant, unlessAt: version, background: true)
             case .tokens:
                 tokens.clear()
             case .all:
                 tokens.clear()
-                for tenant in snapshots.cached.keys { snapshots.invalidate(tenant) }
+                for tenant in snapshots.cached.keys { snapshots.invalidate(tenant, background: true) }
             }
         }
     }

@@ -16,6 +16,10 @@ public final class SnapshotCache: @unchecked Sendable {
         var isStale = true
         var generation = 0
         var loading: Task<TenantSnapshot, any Error>?
+        /// Whether readers wait for the next load: a write of this process that its change set could not describe
+        /// must be seen by the next check. A change made elsewhere (another process, another node) is loaded in the
+        /// background while the current snapshot keeps answering.
+        var mustWait = true
     }
 
     private let lock = NSLock()
@@ -40,11 +44,16 @@ public final class SnapshotCache: @unchecked Sendable {
                     return
                 }
             }
-            entry.generation += 1
-            entry.isStale = true
-            entry.loading = nil
+            markStale(&entry, background: false)
             entries[tenant] = entry
         }
+    }
+
+    private func markStale(_ entry: inout Entry, background: Bool) {
+        entry.generation += 1
+        entry.isStale = true
+        entry.loading = nil
+        entry.mustWait = entry.mustWait || !background || entry.snapshot == nil
     }
 
     public func snapshot(_ tenant: String) async throws -> TenantSnapshot {
@@ -55,7 +64,10 @@ public final class SnapshotCache: @unchecked Sendable {
         let lookup = lock.withLock { () -> Lookup in
             var entry = entries[tenant] ?? Entry()
             if let snapshot = entry.snapshot, !entry.isStale { return .fresh(snapshot) }
-            if let loading = entry.loading { return .loading(loading) }
+            if let loading = entry.loading {
+                if !entry.mustWait, let snapshot = entry.snapshot { return .fresh(snapshot) }
+                return .loading(loading)
+            }
             let generation = entry.generation
             let store = self.store
             let task = Task { () throws -> TenantSnapshot in
@@ -64,12 +76,16 @@ public final class SnapshotCache: @unchecked Sendable {
                     self.install(snapshot, tenant: tenant, generation: generation)
                     return snapshot
                 } catch {
-                    self.lock.withLock { self.entries[tenant]?.loading = nil }
+                    self.lock.withLock {
+                        if self.entries[tenant]?.generation == generation { self.entries[tenant]?.loading = nil }
+                    }
                     throw error
                 }
             }
             entry.loading = task
             entries[tenant] = entry
+            // A change made elsewhere: the current snapshot answers while the tenant loads.
+            if !entry.mustWait, let snapshot = entry.snapshot { return .fresh(snapshot) }
             return .loading(task)
         }
         switch lookup {
@@ -81,15 +97,21 @@ public final class SnapshotCache: @unchecked Sendable {
     private func install(_ snapshot: TenantSnapshot, tenant: String, generation: Int) {
         lock.withLock {
             var entry = entries[tenant] ?? Entry()
+            // A load older than the one installed (its generation passed) never replaces a newer snapshot.
+            if let current = entry.snapshot, current.version > snapshot.version { return }
             entry.snapshot = snapshot
-            entry.loading = nil
-            entry.isStale = entry.generation != generation
+            if entry.generation == generation {
+                entry.loading = nil
+                entry.isStale = false
+                entry.mustWait = false
+            }
             entries[tenant] = entry
         }
     }
 
     /// Marks a tenant stale after a committed write; with `version`, not when the cached snapshot is at it already.
-    public func invalidate(_ tenant: String, unlessAt version: Int64? = nil) {
+    /// `background`: the write was made elsewhere, so readers keep the current snapshot while the tenant loads.
+    public func invalidate(_ tenant: String, unlessAt version: Int64? = nil, background: Bool = false) {
         lock.withLock {
             if let version, let entry = entries[tenant], !entry.isStale, let snapshot = entry.snapshot,
                 snapshot.version >= version
@@ -97,14 +119,13 @@ public final class SnapshotCache: @unchecked Sendable {
                 return
             }
             var entry = entries[tenant] ?? Entry()
-            entry.generation += 1
-            entry.isStale = true
-            entry.loading = nil
+            markStale(&entry, background: background)
             entries[tenant] = entry
         }
     }
 
-    /// Marks stale every cached tenant whose stored version moved (a write by the CLI or another node).
+    /// Marks stale every cached tenant whose stored version moved (a write by the CLI or another node); readers keep
+    /// the current snapshot while it loads.
     public func invalidateChanged(versions: [String: Int64]) {
         let changed = lock.withLock {
             entries.compactMap { tenant, entry -> String? in
@@ -112,7 +133,7 @@ public final class SnapshotCache: @unchecked Sendable {
                 return versions[tenant] != snapshot.version ? tenant : nil
             }
         }
-        for tenant in changed { invalidate(tenant) }
+        for tenant in changed { invalidate(tenant, background: true) }
     }
 
     /// The cached snapshots, fresh or not, for metrics.
