@@ -88,24 +88,9 @@ struct ChangeSetServerTests {
                 let bjornUser = "\(StandardTenant.base)/users/bjorn/licenses/superoffice/user"
                 #expect(try await Self.decision(client, bjornUser, token) == .denied(.notLicensed))
 
-                // Given another process holding the database's write lock
-                let queue = try DatabaseQueue(path: installation.databasePath)
-                let locked = AsyncStream<Void>.makeStream()
-                let release = Flag()
-                let holder = Task {
-                    try await queue.writeWithoutTransaction { db in
-                        try db.execute(sql: "BEGIN IMMEDIATE")
-                        locked.continuation.yield()
-                        // Held until the test says so (a bounded wait).
-                        let deadline = Date().addingTimeInterval(8)
-                        while Date() < deadline {
-                            if release.isSet { break }
-                            Thread.sleep(forTimeInterval: 0.01)
-                        }
-                        try db.execute(sql: "COMMIT")
-                    }
-                }
-                for await _ in locked.stream { break }
+                // Given another connection holding the database's write lock
+                let lock = try SQLiteWriteLock(path: installation.databasePath)
+                try lock.hold()
 
                 // When bjorn is assigned `user` (the write waits for the lock)
                 let writeDone = Flag()
@@ -125,9 +110,7 @@ struct ChangeSetServerTests {
                     #expect(clock.now - started < .seconds(2), "a check waited")
                 }
                 #expect(!writeDone.isSet, "the write was answered before the lock was released")
-                release.set()
-                try await holder.value
-                try queue.close()
+                try lock.release()
                 let written = try await write.value
                 #expect(written.status == 200, "\(written)")
 
