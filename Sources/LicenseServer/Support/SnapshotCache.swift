@@ -129,8 +129,11 @@ public final class SnapshotCache: @unchecked Sendable {
     public func invalidateChanged(versions: [String: Int64]) {
         let changed = lock.withLock {
             entries.compactMap { tenant, entry -> String? in
+                // Versions only grow: a stored version the snapshot has passed (read before this process's own
+                // write was applied) is no change.
                 guard let snapshot = entry.snapshot, !entry.isStale else { return nil }
-                return versions[tenant] != snapshot.version ? tenant : nil
+                guard let stored = versions[tenant] else { return tenant }  // the tenant is gone
+                return stored > snapshot.version ? tenant : nil
             }
         }
         for tenant in changed { invalidate(tenant, background: true) }
