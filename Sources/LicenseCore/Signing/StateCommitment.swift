@@ -119,15 +119,22 @@ public struct OwnerCommitment: Sendable, Equatable, Codable {
 }
 
 /// The state a tenant's sealed head commits to besides its audit chain (DESIGN §6a): per owner the active package and
-/// the newest ever activated, per table the multiset digest of its rows.
+/// the newest ever activated, per table the multiset digest of its rows, and per module the seats in use.
 public struct StateCommitment: Sendable, Equatable, Codable {
     public var owners: [String: OwnerCommitment]
     /// Table name → digest; a table with no rows has the zero digest (or no entry).
     public var tables: [String: MultisetDigest]
+    /// Seats in use per module (distinct users holding a row of it, plus satellites), kept by every write in its own
+    /// transaction so a decision reads its counts here instead of counting rows (issue 13); a module without holders
+    /// has no entry. Nil in a head written before the counts were kept, until its next write counts them.
+    public var seats: [ModuleKey: Int]?
 
-    public init(owners: [String: OwnerCommitment] = [:], tables: [String: MultisetDigest] = [:]) {
+    public init(
+        owners: [String: OwnerCommitment] = [:], tables: [String: MultisetDigest] = [:], seats: [ModuleKey: Int]? = [:]
+    ) {
         self.owners = owners
         self.tables = tables
+        self.seats = seats
     }
 
     public func digest(of table: String) -> MultisetDigest { tables[table] ?? .zero }
@@ -139,13 +146,21 @@ public struct StateCommitment: Sendable, Equatable, Codable {
             return "owner \(name) \(owner.packageDigest) \(owner.highestIssuedAt)"
         }
         let tableLines = tables.keys.sorted().filter { tables[$0] != .zero }.map { "table \($0) \(tables[$0]!.hex)" }
-        return (ownerLines + tableLines).joined(separator: "\n")
+        var seatLines: [String] = []
+        if let seats {
+            seatLines.append("seats-counted")
+            for key in seats.keys.sorted() where seats[key]! > 0 {
+                seatLines.append("seats \(key.owner) \(key.module) \(seats[key]!)")
+            }
+        }
+        return (ownerLines + tableLines + seatLines).joined(separator: "\n")
     }
 
     /// Reads `canonicalText`; nil when a line is malformed (the head was edited).
     public init?(canonicalText text: String) {
         var owners: [String: OwnerCommitment] = [:]
         var tables: [String: MultisetDigest] = [:]
+        var seats: [ModuleKey: Int]?
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let parts = line.split(separator: " ").map(String.init)
             switch parts.first {
@@ -155,11 +170,17 @@ public struct StateCommitment: Sendable, Equatable, Codable {
             case "table":
                 guard parts.count == 3, let digest = MultisetDigest(hex: parts[2]) else { return nil }
                 tables[parts[1]] = digest
+            case "seats-counted":
+                guard parts.count == 1, seats == nil else { return nil }
+                seats = [:]
+            case "seats":
+                guard parts.count == 4, seats != nil, let count = Int(parts[3]), count > 0 else { return nil }
+                seats?[ModuleKey(owner: parts[1], module: parts[2])] = count
             default:
                 return nil
             }
         }
-        self.init(owners: owners, tables: tables)
+        self.init(owners: owners, tables: tables, seats: seats)
     }
 
     // Codable as its canonical text.

@@ -242,6 +242,12 @@ extension LicenseEngine {
         var head = try pendingHead(s, tenant: tenant)
         if var commitment = head.head.commitment {
             for (table, delta) in changes.deltas { commitment.tables[table] = commitment.digest(of: table) + delta }
+            if let seats = commitment.seats {
+                commitment.seats = try countedSeats(s, tenant: tenant, seats, changes.snapshotRows)
+            } else {
+                // A head from before the counts were kept: count them once, from the rows as they now are.
+                commitment.seats = try seatsInUse(s, tenant: tenant)
+            }
             head.head.commitment = commitment
         } else {
             try resealLegacyRows(s, tenant: tenant)
@@ -267,6 +273,54 @@ extension LicenseEngine {
         changes.headChanged = false
         changes.snapshotRows = []
         changes.baseVersion = nil
+    }
+
+    /// The seats in use after the rows a transaction wrote: a user's first row of a module takes a seat, its last row
+    /// gone frees it (whatever plan the rows came with), each satellite row is a seat. What each touched user holds now
+    /// is read in one statement; every stored row counts, as `seatsInUse` counts them.
+    func countedSeats(
+        _ s: Backend.Session, tenant: String, _ seats: [ModuleKey: Int], _ rows: [(table: String, isInsert: Bool, row: SQLRow)]
+    ) throws -> [ModuleKey: Int] {
+        var result = seats
+        func adjust(_ key: ModuleKey, _ delta: Int) {
+            let value = (result[key] ?? 0) + delta
+            result[key] = value > 0 ? value : nil
+        }
+        var written: [Int64: [ModuleKey: Int]] = [:]
+        for (table, isInsert, row) in rows {
+            switch table {
+            case "assignment":
+                let key = ModuleKey(owner: try row["owner_name"], module: try row["module_name"])
+                written[try row["user_id"], default: [:]][key, default: 0] += isInsert ? 1 : -1
+            case "satellite_assignment":
+                adjust(ModuleKey(owner: try row["owner_name"], module: try row["module_name"]), isInsert ? 1 : -1)
+            default:
+                break
+            }
+        }
+        guard !written.isEmpty else { return result }
+        var held: [Int64: [ModuleKey: Int]] = [:]
+        let users = Array(written.keys)
+        for start in stride(from: 0, to: users.count, by: 500) {
+            let chunk = users[start..<min(users.count, start + 500)]
+            try s.forEachRow(
+                "SELECT user_id, owner_name, module_name, COUNT(*) AS n FROM assignment WHERE tenant_id = ? AND user_id IN ("
+                    + chunk.map { _ in "?" }.joined(separator: ", ") + ") GROUP BY user_id, owner_name, module_name",
+                [.text(tenant)] + chunk.map { .integer($0) }
+            ) { row in
+                held[try row["user_id"], default: [:]][ModuleKey(owner: try row["owner_name"], module: try row["module_name"])] =
+                    Int(try row["n"] as Int64)
+            }
+        }
+        for (user, deltas) in written {
+            for (key, delta) in deltas where delta != 0 {
+                let after = held[user]?[key] ?? 0
+                let before = after - delta
+                if before <= 0 && after > 0 { adjust(key, 1) }
+                if before > 0 && after <= 0 { adjust(key, -1) }
+            }
+        }
+        return result
     }
 
     /// The change set of the rows a transaction wrote, for the snapshots. The rows are the ones this transaction put
@@ -349,7 +403,7 @@ extension LicenseEngine {
     /// The commitment of the rows as they are: every committed table's digest and, per owner with a stored package,
     /// that package as the active and newest one. Used once for a head written before commitments existed.
     func computeCommitment(_ s: Backend.Session, tenant: String) throws -> StateCommitment {
-        var commitment = StateCommitment()
+        var commitment = StateCommitment(seats: try seatsInUse(s, tenant: tenant))
         for table in Tables.all where CommittedTables.all.contains(table) {
             commitment.tables[table] = try committedDigest(s, tenant: tenant, table: table)
         }

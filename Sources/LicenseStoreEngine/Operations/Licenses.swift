@@ -62,7 +62,7 @@ extension LicenseEngine {
         let storedIssuedAt = [stored, committed].compactMap { $0 }.max()
         var preview = try ActivationRule.preview(
             verified, current: current, storedIssuedAt: storedIssuedAt.map(Date.init(epochSeconds:)),
-            seatsInUse: try seatsInUse(s, tenant: tenant, owner: verified.owner))
+            seatsInUse: try seatCounts(s, tenant: tenant, owner: verified.owner))
         for index in preview.modules.indices where preview.modules[index].mustRemove > 0 {
             preview.modules[index].holders = try holders(
                 s, tenant: tenant, module: ModuleKey(owner: verified.owner, module: preview.modules[index].name))
@@ -89,7 +89,7 @@ extension LicenseEngine {
         let held = try loadAssignments(s, tenant: tenant, userID: user.id)
         var seats: [ModuleKey: Int] = [:]
         for (owner, modules) in counting(owners) {
-            seats.merge(try seatsInUse(s, tenant: tenant, owner: owner, modules: modules)) { $1 }
+            seats.merge(try seatCounts(s, tenant: tenant, owner: owner, modules: modules)) { $1 }
         }
         return TenantLicenseState(
             tenant: tenantValue, owners: owners, users: [user.id: user], assignments: held, seatsInUse: seats)
@@ -217,7 +217,7 @@ extension LicenseEngine {
             ).map(\.assignment)
             let state = TenantLicenseState(
                 tenant: tenantValue, owners: try self.loadOwners(s, tenant: tenantValue, only: module.owner),
-                seatsInUse: try self.seatsInUse(s, tenant: tenant, owner: module.owner),
+                seatsInUse: try self.seatCounts(s, tenant: tenant, owner: module.owner),
                 satellites: [satellite: record.satellite], satelliteAssignments: held)
             guard let row = try SatelliteRule.check(satellite: satellite, module: module, actor: actor, in: state, now: now)
             else { return }

@@ -142,6 +142,19 @@ extension LicenseEngine {
         return result
     }
 
+    /// The seats in use of `owner`'s modules (`modules` only, when given) for a decision: the counts the sealed head
+    /// keeps (issue 13), else, in a head from before they were kept, counted from the rows.
+    func seatCounts(
+        _ s: Backend.Session, tenant: String, owner: String, modules: [String]? = nil
+    ) throws -> [ModuleKey: Int] {
+        guard let seats = try (s.changes.head ?? loadHead(s, tenant: tenant)).head.commitment?.seats else {
+            return try seatsInUse(s, tenant: tenant, owner: owner, modules: modules)
+        }
+        let owner = owner.uppercased()
+        let wanted = modules.flatMap { $0.isEmpty ? nil : Set($0) }
+        return seats.filter { key, _ in key.owner == owner && (wanted?.contains(key.module) ?? true) }
+    }
+
     /// Distinct users holding each module, over every stored row (forged ones too: a seat is never over-sold).
     func seatsInUse(
         _ s: Backend.Session, tenant: String, owner: String? = nil, modules: [String]? = nil

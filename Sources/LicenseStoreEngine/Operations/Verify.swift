@@ -114,6 +114,18 @@ extension LicenseEngine {
                         "the rows differ from what the sealed head commits to: a row was inserted, deleted, edited, put back or restored outside the server"
                 ))
         }
+        // The seat counts the head keeps, against the rows; rows that differ are named above already.
+        if let seats = commitment.seats, !problems.contains(where: { ["assignment", "satellite_assignment"].contains($0.table) })
+        {
+            let counted = try seatsInUse(s, tenant: tenant)
+            for key in Set(seats.keys).union(counted.keys).sorted() where seats[key] != counted[key] {
+                problems.append(
+                    IntegrityProblem(
+                        table: "tenant_head", key: key.description,
+                        problem:
+                            "the sealed head counts \(seats[key] ?? 0) seats in use, the rows \(counted[key] ?? 0)"))
+            }
+        }
         var stored: [String: (issuedAt: Int64, digest: String)] = [:]
         try s.forEachRow("SELECT owner_name, issued_at, raw_package FROM license_owner WHERE tenant_id = ?", [.text(tenant)]) {
             row in
