@@ -49,7 +49,13 @@ struct ChangeWatcher: Service {
         var fingerprint = ""
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                snapshots.invalidateChanged(versions: try await store.tenantVersions())
+                let versions = try await store.tenantVersions()
+                if !snapshots.tenantsBehind(versions: versions).isEmpty {
+                    // A write of this process may have committed after the versions were read and before its change
+                    // set was applied: look again a moment later, so only other processes' writes reload.
+                    try? await Task.sleep(for: .milliseconds(20))
+                    snapshots.invalidateChanged(versions: versions)
+                }
                 let current = try await store.tokensFingerprint()
                 if current != fingerprint {
                     if !fingerprint.isEmpty { tokens.clear() }

@@ -8,8 +8,9 @@ import Logging
 /// A write of this process hands its change set over as it commits (`ChangeSetListeners`), and the cached snapshot is
 /// replaced by the snapshot with the change applied: readers never wait for a write (issue 13). A change that cannot
 /// be applied, or a write by another process, marks the tenant stale; the next reader reloads it once (concurrent
-/// readers share the load). A load that raced with a newer write is installed but stays stale, so the write is never
-/// missed.
+/// readers share the load). Change sets of this process's writes that commit while the tenant is stale are kept and
+/// applied to the snapshot the load brings (those it already includes are skipped), so writes that keep coming do not
+/// keep a tenant reloading; an invalidation while a load runs makes that load's result stale, so nothing is missed.
 public final class SnapshotCache: @unchecked Sendable {
     private struct Entry {
         var snapshot: TenantSnapshot?
@@ -20,7 +21,12 @@ public final class SnapshotCache: @unchecked Sendable {
         /// must be seen by the next check. A change made elsewhere (another process, another node) is loaded in the
         /// background while the current snapshot keeps answering.
         var mustWait = true
+        /// Change sets of this process's writes committed while stale, for the load of this generation to apply.
+        var pending: [SnapshotChange] = []
     }
+
+    /// Change sets kept for a load at most; beyond them the tenant is simply loaded again.
+    static let pendingLimit = 10_000
 
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
@@ -43,8 +49,15 @@ public final class SnapshotCache: @unchecked Sendable {
                     entries[tenant] = entry
                     return
                 }
+                markStale(&entry, background: false)
+            } else if !change.requiresLoad && entry.pending.count < Self.pendingLimit {
+                // Stale: the next load brings the rows up to some version; this change goes on top of it. Readers
+                // wait for that load (this process's write must be seen by its next check).
+                entry.pending.append(change)
+                entry.mustWait = true
+            } else {
+                markStale(&entry, background: false)
             }
-            markStale(&entry, background: false)
             entries[tenant] = entry
         }
     }
@@ -54,6 +67,8 @@ public final class SnapshotCache: @unchecked Sendable {
         entry.isStale = true
         entry.loading = nil
         entry.mustWait = entry.mustWait || !background || entry.snapshot == nil
+        // A load started from now on includes every change committed so far.
+        entry.pending = []
     }
 
     public func snapshot(_ tenant: String) async throws -> TenantSnapshot {
@@ -101,9 +116,25 @@ public final class SnapshotCache: @unchecked Sendable {
             if let current = entry.snapshot, current.version > snapshot.version { return }
             entry.snapshot = snapshot
             if entry.generation == generation {
+                // The changes committed while it loaded, on top of it (those it includes already skipped).
+                var current = snapshot
+                var complete = true
+                for change in entry.pending where change.version > current.version {
+                    guard let next = current.applying(change) else {
+                        complete = false
+                        break
+                    }
+                    current = next
+                }
+                entry.snapshot = current
                 entry.loading = nil
-                entry.isStale = false
-                entry.mustWait = false
+                if complete {
+                    entry.isStale = false
+                    entry.mustWait = false
+                    entry.pending = []
+                } else {
+                    markStale(&entry, background: false)
+                }
             }
             entries[tenant] = entry
         }
@@ -127,7 +158,12 @@ public final class SnapshotCache: @unchecked Sendable {
     /// Marks stale every cached tenant whose stored version moved (a write by the CLI or another node); readers keep
     /// the current snapshot while it loads.
     public func invalidateChanged(versions: [String: Int64]) {
-        let changed = lock.withLock {
+        for tenant in tenantsBehind(versions: versions) { invalidate(tenant, background: true) }
+    }
+
+    /// The cached, fresh tenants whose stored version is newer than their snapshot's (or that are gone).
+    public func tenantsBehind(versions: [String: Int64]) -> [String] {
+        lock.withLock {
             entries.compactMap { tenant, entry -> String? in
                 // Versions only grow: a stored version the snapshot has passed (read before this process's own
                 // write was applied) is no change.
@@ -136,7 +172,6 @@ public final class SnapshotCache: @unchecked Sendable {
                 return stored > snapshot.version ? tenant : nil
             }
         }
-        for tenant in changed { invalidate(tenant, background: true) }
     }
 
     /// The cached snapshots, fresh or not, for metrics.
