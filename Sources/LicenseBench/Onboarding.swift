@@ -5,6 +5,7 @@ import LicenseCore
 import LicenseStore
 import LicenseStoreLive
 import NIOCore
+import NIOPosix
 import Synchronization
 
 // scripts/bench-onboarding (issue 13, Build 6): a customer onboarding its users over HTTP while an application keeps
@@ -108,7 +109,8 @@ enum Onboarding {
                 throw Failure("not a URL with a host and a port: \(url)")
             }
             client = TestClient(
-                host: host, port: port, configuration: .init(timeout: .seconds(60)), eventLoopGroupProvider: .createNew)
+                host: host, port: port, configuration: .init(timeout: .seconds(60)),
+                eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
             client.connect()
             authorization = "Bearer \(token)"
         }

@@ -49,7 +49,7 @@ public func buildApplication(
         logger.logLevel = configuration.logLevel
         return logger
     }()
-    let snapshots = SnapshotCache(store: store)
+    let snapshots = SnapshotCache(store: store, registry: registry)
     let tokens = TokenCache(store: store)
     // The admin pages' templates and files: a missing or broken one stops the start here, naming it.
     let admin = try await AdminResources.load()
@@ -68,7 +68,7 @@ public func buildApplication(
         ChangeWatcher(
             store: store, snapshots: snapshots, tokens: tokens, interval: configuration.watchInterval, logger: logger))
     if let interval = configuration.upkeepInterval {
-        app.addServices(UpkeepService(store: store, snapshots: snapshots, interval: interval, logger: logger))
+        app.addServices(UpkeepService(store: store, interval: interval, logger: logger))
     }
     if let interval = configuration.verifyInterval {
         app.addServices(VerifierService(store: store, snapshots: snapshots, interval: interval, logger: logger))

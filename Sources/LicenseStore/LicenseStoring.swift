@@ -58,6 +58,10 @@ public protocol LicenseStoring: Sendable {
     // MARK: Reads for checks
     /// The tenant's verified rows as an immutable snapshot.
     func loadSnapshot(tenant: String) async throws -> TenantSnapshot
+    /// The change sets that take a snapshot of the tenant at `version` to the stored version, in order, read from
+    /// the change log with each entry's seal checked; nil when the log cannot take it there (pruned, missing or edited
+    /// entries, or a change only a load can apply), and the tenant must be loaded instead.
+    func changeSets(tenant: String, since version: Int64) async throws -> [SnapshotChange]?
     /// User names (or satellite names) holding a module.
     func holders(tenant: String, module: ModuleKey) async throws -> [String]
     func passwordHash(tenant: String, userName: String) async throws -> String?

@@ -230,5 +230,19 @@ enum PostgresSchema {
             ALTER TABLE usage_month ADD COLUMN seal TEXT NOT NULL DEFAULT ''
             """
         ),
+        (
+            // Each write's change set, for other nodes to apply instead of loading the tenant (issue 13).
+            "v7-change-log",
+            """
+            CREATE TABLE change_log (
+                tenant_id TEXT NOT NULL REFERENCES tenant(id),
+                version BIGINT NOT NULL,
+                base_version BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                seal TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, version)
+            )
+            """
+        ),
     ]
 }

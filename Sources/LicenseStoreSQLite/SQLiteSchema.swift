@@ -265,6 +265,20 @@ enum SQLiteSchema {
             try db.execute(sql: "ALTER TABLE usage_event ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
             try db.execute(sql: "ALTER TABLE usage_month ADD COLUMN seal TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v7-change-log") { db in
+            // Each write's change set, for other processes to apply instead of loading the tenant (issue 13).
+            try db.execute(
+                sql: """
+                    CREATE TABLE change_log (
+                        tenant_id TEXT NOT NULL REFERENCES tenant(id),
+                        version INTEGER NOT NULL,
+                        base_version INTEGER NOT NULL,
+                        body TEXT NOT NULL,
+                        seal TEXT NOT NULL,
+                        PRIMARY KEY (tenant_id, version)
+                    ) WITHOUT ROWID
+                    """)
+        }
         return migrator
     }
 }

@@ -88,6 +88,27 @@ public final class TemporaryStore: Sendable {
         }
     }
 
+    /// Runs `body` with a second store on the same database and installation key, as another process or node would
+    /// open it, and closes that store afterwards.
+    public func withSecondStore<T>(_ body: (any LicenseStoring) async throws -> T) async throws -> T {
+        let other: any LicenseStoring
+        switch backend {
+        case .sqlite:
+            other = try SQLiteLicenseStore(path: databasePath, sealer: sealer)
+        case .postgres:
+            other = try await PostgresLicenseStore.connect(
+                url: databaseURL ?? "", sealer: sealer, requestTimeout: .seconds(60), maximumConnections: 2)
+        }
+        do {
+            let result = try await body(other)
+            await other.close()
+            return result
+        } catch {
+            await other.close()
+            throw error
+        }
+    }
+
     /// Closes the store and drops what it stored.
     public func close() async {
         await store.close()

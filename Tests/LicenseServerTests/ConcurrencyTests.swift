@@ -35,8 +35,10 @@ struct ConcurrencyTests {
                 let other = results.values.filter { $0.status != 200 && $0.status != 409 }
                 #expect(other.isEmpty, "\(other.prefix(3))")
                 // And the API shows 50 of 50 in use, held by exactly the users whose request succeeded
-                try await Self.expectInUse(client, token: crowd.admin.presented, module: "user", inUse: Self.seats, total: Self.seats)
-                let details = try await client.get("\(StandardTenant.base)/licenses/superoffice/user", token: crowd.admin.presented)
+                try await Self.expectInUse(
+                    client, token: crowd.admin.presented, module: "user", inUse: Self.seats, total: Self.seats)
+                let details = try await client.get(
+                    "\(StandardTenant.base)/licenses/superoffice/user", token: crowd.admin.presented)
                 #expect(Set(try details.object()["holders"] as? [String] ?? []) == succeeded)
                 let verify = try await client.send(.post, "\(StandardTenant.base)/verify", token: crowd.admin.presented)
                 #expect(try verify.object()["ok"] as? Bool == true, "\(verify)")
@@ -64,7 +66,8 @@ struct ConcurrencyTests {
                                     "assign", "--data", data, "--tenant", StandardTenant.id, "--user", cliUsers[i],
                                     "--module", "superoffice.user",
                                 ])
-                                let http = try await client.send(.put, Crowd.assignPath(httpUsers[i], "user"), token: crowd.admin.presented)
+                                let http = try await client.send(
+                                    .put, Crowd.assignPath(httpUsers[i], "user"), token: crowd.admin.presented)
                                 outcomes.append(.http(httpUsers[i], http))
                                 outcomes.append(.cli(cliUsers[i], try await cli))
                             }
@@ -93,7 +96,8 @@ struct ConcurrencyTests {
                 #expect(succeeded.count == Self.seats)
                 #expect(!cliSucceeded.isEmpty && cliSucceeded.count < Self.seats, "both kinds of writer got seats")
                 // And within about a second the server's checks and list reflect the CLI's writes
-                try await Self.expectInUse(client, token: crowd.admin.presented, module: "user", inUse: Self.seats, total: Self.seats)
+                try await Self.expectInUse(
+                    client, token: crowd.admin.presented, module: "user", inUse: Self.seats, total: Self.seats)
                 let cliGranted = cliSucceeded
                 try await expectEventually("the server grants the CLI's assignments") {
                     for user in cliGranted {
@@ -103,7 +107,8 @@ struct ConcurrencyTests {
                     }
                     return true
                 }
-                let holders = try await client.get("\(StandardTenant.base)/licenses/superoffice/user", token: crowd.admin.presented)
+                let holders = try await client.get(
+                    "\(StandardTenant.base)/licenses/superoffice/user", token: crowd.admin.presented)
                 #expect(Set(try holders.object()["holders"] as? [String] ?? []) == succeeded)
             }
             // And the data verifies
@@ -122,6 +127,7 @@ struct ConcurrencyTests {
                 let path = Crowd.assignPath("u001", "user")
                 let token = crowd.admin.presented
                 #expect(try await client.get(path, token: token).decode(CheckDecision.self) == .denied(.notLicensed))
+                let before = try await Metrics.snapshotUpdates(client)
                 for (command, expected) in [("assign", CheckDecision.granted), ("unassign", .denied(.notLicensed))] {
                     // When the CLI, another process, changes u001's license
                     let result = try await Licensing.run([
@@ -133,6 +139,10 @@ struct ConcurrencyTests {
                         try await client.get(path, token: token).decode(CheckDecision.self) == expected
                     }
                 }
+                // And it took them from the change log, without loading the tenant again (issue 13, Build 2)
+                let after = try await Metrics.snapshotUpdates(client)
+                #expect(after["load"] == before["load"], "\(before) → \(after)")
+                #expect((after["change_log"] ?? 0) >= (before["change_log"] ?? 0) + 2, "\(before) → \(after)")
             }
         }
     }
@@ -142,7 +152,8 @@ struct ConcurrencyTests {
         _ client: APIClient, token: String, module: String, inUse: Int, total: Int,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        try await expectEventually("GET licenses shows \(inUse) of \(total) in use for \(module)", sourceLocation: sourceLocation) {
+        try await expectEventually("GET licenses shows \(inUse) of \(total) in use for \(module)", sourceLocation: sourceLocation)
+        {
             let list = try await client.get("\(StandardTenant.base)/licenses", token: token).decode(LicenseListReport.self)
             let entry = list.owners.first { $0.name == Fixtures.superOffice }?.modules.first { $0.name == module }
             return entry?.inUse == inUse && entry?.total == total && entry?.free == total - inUse

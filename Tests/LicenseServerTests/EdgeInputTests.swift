@@ -275,13 +275,26 @@ struct SignInForm: Sendable {
 /// `licensing_admin_sign_ins_total` by result, from `/metrics`.
 enum SignInMetrics {
     static func read(_ client: APIClient) async throws -> [String: Int] {
+        try await Metrics.read(client, "licensing_admin_sign_ins_total", label: "result")
+    }
+}
+
+/// A counter of `/metrics` by the value of its one label.
+enum Metrics {
+    static func read(_ client: APIClient, _ name: String, label: String) async throws -> [String: Int] {
         let text = try await client.get("/metrics").text
+        let prefix = "\(name){\(label)=\""
         var counts: [String: Int] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("licensing_admin_sign_ins_total{result=\"") {
-            let parts = line.dropFirst("licensing_admin_sign_ins_total{result=\"".count).split(separator: "\"")
-            guard let result = parts.first, let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
-            counts[String(result)] = Int(value)
+        for line in text.split(separator: "\n") where line.hasPrefix(prefix) {
+            let parts = line.dropFirst(prefix.count).split(separator: "\"")
+            guard let value = parts.first, let count = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+            counts[String(value)] = Int(count)
         }
         return counts
+    }
+
+    /// `licensing_snapshot_updates_total` by way: `load`, `change_log`, `write`.
+    static func snapshotUpdates(_ client: APIClient) async throws -> [String: Int] {
+        try await read(client, "licensing_snapshot_updates_total", label: "way")
     }
 }

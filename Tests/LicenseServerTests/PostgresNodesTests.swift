@@ -110,6 +110,8 @@ struct PostgresNodesTests {
             let crowd = try await installation.seedCrowd(userCount: 3, counts: ["user": 5])
             let token = crowd.admin.presented
             try await installation.withNodes(2) { nodes in
+                var before: [[String: Int]] = []
+                for node in nodes { before.append(try await Metrics.snapshotUpdates(node.client)) }
                 for (writer, reader, user) in [(0, 1, "u001"), (1, 0, "u002")] {
                     let path = Crowd.assignPath(user, "user")
                     let (a, b) = (nodes[writer].client, nodes[reader].client)
@@ -125,6 +127,15 @@ struct PostgresNodesTests {
                             try await b.get(path, token: token).decode(CheckDecision.self) == expected
                         }
                     }
+                }
+                // And each node loaded the tenant once, at its first check, and took the other's writes from the change
+                // log (issue 13, Build 2)
+                for (index, node) in nodes.enumerated() {
+                    let after = try await Metrics.snapshotUpdates(node.client)
+                    #expect(after["load"] == (before[index]["load"] ?? 0) + 1, "node \(index): \(before[index]) → \(after)")
+                    #expect(
+                        (after["change_log"] ?? 0) >= (before[index]["change_log"] ?? 0) + 2,
+                        "node \(index): \(before[index]) → \(after)")
                 }
             }
         }

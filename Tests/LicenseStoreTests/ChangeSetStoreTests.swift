@@ -117,9 +117,12 @@ struct ChangeSetStoreTests {
                 ),
             ]
             for (name, write) in writes {
+                let before = snapshot.version
                 try await write()
                 let changes = collected.take()
                 #expect(!changes.isEmpty, "\(name): no change set")
+                // Another process reads the same change sets from the change log.
+                #expect(try await store.changeSets(tenant: acme, since: before) == changes, "\(name): the log differs")
                 for change in changes {
                     let next = try #require(snapshot.applying(change), "\(name): not applied")
                     snapshot = next
@@ -146,6 +149,91 @@ struct ChangeSetStoreTests {
             #expect(activation.count == 1)
             #expect(activation.allSatisfy { $0.requiresLoad })
             #expect(activation.allSatisfy { snapshot.applying($0) == nil })
+            // The log has it as one a load must judge: a process behind it loads the tenant.
+            #expect(try await store.changeSets(tenant: acme, since: snapshot.version) == nil)
+            #expect(try await store.changeSets(tenant: acme, since: activation[0].version) == [])
+        }
+    }
+
+    @Test(
+        "another store on the same database applies the change log and answers as a load; an edited, deleted or moved entry is not applied and verify names it",
+        arguments: StoreBackend.allCases)
+    func changeLogAcrossStores(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
+            try await temporary.createTenant()
+            try await temporary.activate(Fixtures.sampleSpec(counts: ["user": 2]))
+            try await temporary.addUsers(["alice", "bob", "carol"])
+            let store = temporary.store
+            let base = try await store.loadSnapshot(tenant: acme)
+            // Given three writes made after the snapshot was taken
+            for user in ["alice", "bob"] {
+                _ = try await store.assign(
+                    tenant: acme, userName: user, module: Fixtures.key("user"), actor: Fixtures.actor, now: now)
+            }
+            try await store.deleteUser(tenant: acme, userName: "alice", actor: Fixtures.actor, now: now)
+            let loaded = try await store.loadSnapshot(tenant: acme)
+
+            // When another store (a second process) opens the database, the log takes the snapshot to the loaded one
+            try await temporary.withSecondStore { other in
+                let changes = try #require(try await other.changeSets(tenant: acme, since: base.version))
+                #expect(changes.count == 3)
+                var applied = base
+                for change in changes { applied = try #require(applied.applying(change)) }
+                #expect(applied.version == loaded.version)
+                #expect(applied.seatsInUse == loaded.seatsInUse)
+                #expect(Set(applied.allAssignments()) == Set(loaded.allAssignments()))
+                for user in ["alice", "bob", "carol"] {
+                    #expect(
+                        applied.check(userName: user, module: Fixtures.key("user"), now: now)
+                            == loaded.check(userName: user, module: Fixtures.key("user"), now: now))
+                }
+            }
+            #expect(try await store.verify(tenant: acme).isEmpty)
+
+            let raw = try await RawDatabase(temporary)
+            let first = base.version + 1
+            // An entry edited (bob's assignment made a removal): not applied, named
+            let edited = try await raw.execute(
+                """
+                UPDATE change_log SET body = replace(body, '"isInsert":true', '"isInsert":false')
+                WHERE tenant_id = ? AND version = ? AND body LIKE '%"isInsert":true%'
+                """,
+                [acme, first + 1])
+            #expect(edited == 1)
+            #expect(try await store.changeSets(tenant: acme, since: base.version) == nil)
+            #expect(try await store.changeSets(tenant: acme, since: first + 1)?.count == 1)
+            #expect(
+                try await store.verify(tenant: acme).contains {
+                    $0.table == "change_log" && $0.key == "version \(first + 1)" && $0.problem.contains("seal")
+                })
+            try await raw.execute(
+                "UPDATE change_log SET body = replace(body, '\"isInsert\":false', '\"isInsert\":true') WHERE tenant_id = ? AND version = ?",
+                [acme, first + 1])
+            #expect(try await store.verify(tenant: acme).isEmpty)
+
+            // An entry moved to another version (its seal covers the versions): not applied, named
+            try await raw.execute(
+                "UPDATE change_log SET version = version + 100, base_version = base_version + 100 WHERE tenant_id = ? AND version = ?",
+                [acme, loaded.version])
+            #expect(try await store.changeSets(tenant: acme, since: base.version) == nil)
+            let moved = try await store.verify(tenant: acme)
+            #expect(moved.contains { $0.table == "change_log" && $0.key == "version \(loaded.version + 100)" })
+            #expect(
+                moved.contains {
+                    $0.table == "change_log" && $0.key == "version \(loaded.version)" && $0.problem == "row deleted"
+                })
+            try await raw.execute(
+                "UPDATE change_log SET version = version - 100, base_version = base_version - 100 WHERE tenant_id = ? AND version = ?",
+                [acme, loaded.version + 100])
+
+            // An entry deleted: the log cannot take a snapshot across it, verify names the version
+            #expect(try await raw.execute("DELETE FROM change_log WHERE tenant_id = ? AND version = ?", [acme, first]) == 1)
+            #expect(try await store.changeSets(tenant: acme, since: base.version) == nil)
+            #expect(try await store.changeSets(tenant: acme, since: first)?.count == 2)
+            #expect(
+                try await store.verify(tenant: acme).contains {
+                    $0.table == "change_log" && $0.key == "version \(first)" && $0.problem == "row deleted"
+                })
         }
     }
 

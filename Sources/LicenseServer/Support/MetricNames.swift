@@ -24,6 +24,13 @@ enum MetricNames {
         MetricNameDescriptor(
             namespace: "licensing", metricName: "seats_purchased", unitName: "", helpText: "Seats purchased per module")
     }
+    static var snapshotUpdates: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "licensing", metricName: "snapshot_updates", unitName: "total",
+            helpText:
+                "Tenant snapshots brought up to date, by way: load (the whole tenant read), change_log (other processes' change sets), write (this process's own)"
+        )
+    }
     static var adminSignIns: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "licensing", metricName: "admin_sign_ins", unitName: "total",

@@ -2,15 +2,18 @@ import Foundation
 import LicenseCore
 import LicenseStore
 import Logging
+import Prometheus
 
 /// Per-tenant snapshots for checks (DESIGN §4): the hot path reads one under a lock and never the database.
 ///
 /// A write of this process hands its change set over as it commits (`ChangeSetListeners`), and the cached snapshot is
 /// replaced by the snapshot with the change applied: readers never wait for a write (issue 13). A change that cannot
-/// be applied, or a write by another process, marks the tenant stale; the next reader reloads it once (concurrent
-/// readers share the load). Change sets of this process's writes that commit while the tenant is stale are kept and
-/// applied to the snapshot the load brings (those it already includes are skipped), so writes that keep coming do not
-/// keep a tenant reloading; an invalidation while a load runs makes that load's result stale, so nothing is missed.
+/// be applied, or a write by another process, marks the tenant stale; the next reader brings it up to date once
+/// (concurrent readers share the work): from the change log when the stale snapshot can take the change sets written
+/// since its version (another process's writes: the current snapshot answers meanwhile), else by loading the tenant.
+/// Change sets of this process's writes that commit while the tenant is stale are kept and applied to the snapshot the
+/// update brings (those it already includes are skipped), so writes that keep coming do not keep a tenant reloading;
+/// an invalidation while an update runs makes its result stale, so nothing is missed.
 public final class SnapshotCache: @unchecked Sendable {
     private struct Entry {
         var snapshot: TenantSnapshot?
@@ -23,19 +26,41 @@ public final class SnapshotCache: @unchecked Sendable {
         var mustWait = true
         /// Change sets of this process's writes committed while stale, for the load of this generation to apply.
         var pending: [SnapshotChange] = []
+        /// Whether the next update must load the whole tenant, not take the change log: asked for by `invalidate`
+        /// after rows were found tampered with (the log records what the server wrote, not what was edited since).
+        var mustLoad = false
     }
 
     /// Change sets kept for a load at most; beyond them the tenant is simply loaded again.
     static let pendingLimit = 10_000
 
+    /// How snapshots were brought up to date since the start, by way.
+    public struct Updates: Sendable, Equatable {
+        /// Whole tenants read from the database.
+        public var loads = 0
+        /// Updates made of change sets read from the change log (writes of other processes).
+        public var fromChangeLog = 0
+        /// Change sets of this process's writes applied as they committed.
+        public var appliedWrites = 0
+    }
+
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    private var counts = Updates()
+    private let counters: (load: Prometheus.Counter, changeLog: Prometheus.Counter, write: Prometheus.Counter)
     let store: any LicenseStoring
 
-    public init(store: any LicenseStoring) {
+    public init(store: any LicenseStoring, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.store = store
+        func counter(_ way: String) -> Prometheus.Counter {
+            registry.makeCounter(descriptor: MetricNames.snapshotUpdates, labels: [("way", way)])
+        }
+        counters = (counter("load"), counter("change_log"), counter("write"))
         store.changeSets.add { [weak self] tenant, change in self?.apply(change, tenant: tenant) }
     }
+
+    /// How snapshots were brought up to date so far.
+    public var updates: Updates { lock.withLock { counts } }
 
     /// Applies a committed write's change set to the tenant's snapshot, or marks the tenant stale when it cannot be
     /// applied (not cached fresh, another version, or a change only a load can judge). Runs on the writing thread.
@@ -47,6 +72,8 @@ public final class SnapshotCache: @unchecked Sendable {
                 if let next = snapshot.applying(change) {
                     entry.snapshot = next
                     entries[tenant] = entry
+                    counts.appliedWrites += 1
+                    counters.write.increment()
                     return
                 }
                 markStale(&entry, background: false)
@@ -84,10 +111,10 @@ public final class SnapshotCache: @unchecked Sendable {
                 return .loading(loading)
             }
             let generation = entry.generation
-            let store = self.store
+            let base = entry.mustLoad ? nil : entry.snapshot
             let task = Task { () throws -> TenantSnapshot in
                 do {
-                    let snapshot = try await store.loadSnapshot(tenant: tenant)
+                    let snapshot = try await self.update(tenant, from: base)
                     self.install(snapshot, tenant: tenant, generation: generation)
                     return snapshot
                 } catch {
@@ -107,6 +134,24 @@ public final class SnapshotCache: @unchecked Sendable {
         case .fresh(let snapshot): return snapshot
         case .loading(let task): return try await task.value
         }
+    }
+
+    /// The tenant as stored now: `base` with the change sets written since its version, when the change log has them
+    /// all and each applies; else the tenant loaded.
+    private func update(_ tenant: String, from base: TenantSnapshot?) async throws -> TenantSnapshot {
+        if let base, base.acceptsChanges, let changes = try? await store.changeSets(tenant: tenant, since: base.version) {
+            var current: TenantSnapshot? = base
+            for change in changes { current = current?.applying(change) }
+            if let current {
+                lock.withLock { counts.fromChangeLog += 1 }
+                counters.changeLog.increment()
+                return current
+            }
+        }
+        let snapshot = try await store.loadSnapshot(tenant: tenant)
+        lock.withLock { counts.loads += 1 }
+        counters.load.increment()
+        return snapshot
     }
 
     private func install(_ snapshot: TenantSnapshot, tenant: String, generation: Int) {
@@ -131,6 +176,7 @@ public final class SnapshotCache: @unchecked Sendable {
                 if complete {
                     entry.isStale = false
                     entry.mustWait = false
+                    entry.mustLoad = false
                     entry.pending = []
                 } else {
                     markStale(&entry, background: false)
@@ -140,8 +186,10 @@ public final class SnapshotCache: @unchecked Sendable {
         }
     }
 
-    /// Marks a tenant stale after a committed write; with `version`, not when the cached snapshot is at it already.
-    /// `background`: the write was made elsewhere, so readers keep the current snapshot while the tenant loads.
+    /// Marks a tenant stale; with `version`, not when the cached snapshot is at it already.
+    /// `background`: a write made elsewhere, so readers keep the current snapshot while the change log (or a load)
+    /// brings it up to date. Otherwise the next reader waits for the whole tenant to be loaded (rows were found
+    /// tampered with, or a write's outcome is not known).
     public func invalidate(_ tenant: String, unlessAt version: Int64? = nil, background: Bool = false) {
         lock.withLock {
             if let version, let entry = entries[tenant], !entry.isStale, let snapshot = entry.snapshot,
@@ -151,6 +199,7 @@ public final class SnapshotCache: @unchecked Sendable {
             }
             var entry = entries[tenant] ?? Entry()
             markStale(&entry, background: background)
+            if !background { entry.mustLoad = true }
             entries[tenant] = entry
         }
     }

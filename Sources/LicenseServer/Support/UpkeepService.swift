@@ -7,11 +7,10 @@ import ServiceLifecycle
 /// finished and `license-expiring` is raised for owners past their admin-warning date.
 ///
 /// Reads never do this (a `GET` or a page render writes nothing; they show an event past its finish as finished from
-/// the clock), so the server does it here: once at start, then every `interval`. A tenant whose upkeep changed
-/// something gets a fresh snapshot. A failure is logged and the next round tries again.
+/// the clock), so the server does it here: once at start, then every `interval`. What it writes reaches the snapshots
+/// as its change sets. A failure is logged and the next round tries again.
 struct UpkeepService: Service {
     let store: any LicenseStoring
-    let snapshots: SnapshotCache
     let interval: Duration
     let logger: Logger
 
@@ -37,10 +36,8 @@ struct UpkeepService: Service {
         for tenant in tenants {
             if Task.isCancelled { break }
             do {
-                if try await store.upkeep(tenant: tenant, now: now) {
-                    snapshots.invalidate(tenant)
-                    changed.append(tenant)
-                }
+                // What it writes reaches the snapshots as change sets, as every write of this process does.
+                if try await store.upkeep(tenant: tenant, now: now) { changed.append(tenant) }
             } catch {
                 logger.warning("upkeep failed for a tenant", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
             }

@@ -50,10 +50,11 @@ public final class ChangeRecorder: @unchecked Sendable {
     }
 }
 
-/// The tables whose rows the head commits to: every table of a tenant but the head itself and the API tokens (which
-/// span tenants and carry their own seals).
+/// The tables whose rows the head commits to: every table of a tenant but the head itself, the API tokens (which
+/// span tenants and carry their own seals) and the change log (each entry sealed over its versions; an entry that
+/// fails is not applied, and `verify` names it).
 enum CommittedTables {
-    static let all = Set(Tables.all).subtracting(["tenant_head", "api_token"])
+    static let all = Set(Tables.all).subtracting(["tenant_head", "api_token", "change_log"])
 }
 
 /// The tables a snapshot is made of: their rows go into a write's change set. Owners, module rows and the tenant row
@@ -254,18 +255,26 @@ extension LicenseEngine {
             head.head.commitment = try computeCommitment(s, tenant: tenant)
         }
         // Any change a snapshot holds moves the version too (other processes look for it).
-        if changes.audited || !changes.snapshotRows.isEmpty { head.head.version += 1 }
+        let moves = changes.audited || !changes.snapshotRows.isEmpty
+        if moves { head.head.version += 1 }
         head.head.eventIDs.sort()
         let text = head.head.commitment?.canonicalText
         head.seal = sealer.seal(head.head.sealBytes(tenant: tenant, commitmentText: text))
         let columns = head.columns(commitmentText: text)
         try s.update(table: TenantHeadRecord.table, columns, key: ["tenant_id"])
         headMemo.remember(tenant: tenant, HeadMemo.Values(columns), record: head, isIntact: true)
-        if changes.audited || !changes.snapshotRows.isEmpty { try s.notifyChange(tenant: tenant, version: head.head.version) }
-        if let base = changes.baseVersion, base != head.head.version {
-            changes.committed = (
-                tenant, try snapshotChange(tenant: tenant, from: base, to: head.head.version, changes.snapshotRows), changeSets
-            )
+        if moves {
+            let version = head.head.version
+            if let base = changes.baseVersion {
+                try appendChangeLog(s, tenant: tenant, from: base, to: version, changes.snapshotRows)
+                changes.committed = (
+                    tenant, try snapshotChange(tenant: tenant, from: base, to: version, changes.snapshotRows), changeSets
+                )
+            } else {
+                // A head adopted by a repair: the rows are what they are now, which only a load can tell.
+                try appendChangeLog(s, tenant: tenant, from: version - 1, to: version, changes.snapshotRows, requiresLoad: true)
+            }
+            try s.notifyChange(tenant: tenant, version: version)
         }
         changes.head = nil
         changes.deltas = [:]

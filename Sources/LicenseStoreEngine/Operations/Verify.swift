@@ -83,6 +83,7 @@ extension LicenseEngine {
             )
         }
         problems += chain.problems(head: head.head, isHeadSealValid: isHeadSealValid)
+        if isHeadSealValid { problems += try verifyChangeLog(s, tenant: tenant, headVersion: head.head.version) }
         if isHeadSealValid, let commitment = head.head.commitment {
             problems += try verifyCommitment(s, tenant: tenant, commitment, known: ["assignment": assignmentDigest])
         }
