@@ -244,5 +244,13 @@ enum PostgresSchema {
             )
             """
         ),
+        (
+            // A write reads what the users it touched hold: with the modules in the user index, an index-only search.
+            "v8-assignment-by-user-covering",
+            """
+            DROP INDEX assignment_by_user;
+            CREATE INDEX assignment_by_user ON assignment(tenant_id, user_id, owner_name, module_name)
+            """
+        ),
     ]
 }

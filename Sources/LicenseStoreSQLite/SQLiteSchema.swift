@@ -279,6 +279,16 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID
                     """)
         }
+        migrator.registerMigration("v8-assignment-by-user-covering") { db in
+            // A write reads what the users it touched hold: with the modules in the user index, that read is a search of
+            // those users' rows (the planner chose the primary key, a scan of the tenant's rows, before: writes slowed
+            // as a tenant grew).
+            try db.execute(
+                sql: """
+                    DROP INDEX assignment_by_user;
+                    CREATE INDEX assignment_by_user ON assignment(tenant_id, user_id, owner_name, module_name)
+                    """)
+        }
         return migrator
     }
 }

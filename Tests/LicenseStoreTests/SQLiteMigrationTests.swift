@@ -2,10 +2,10 @@ import Foundation
 import GRDB
 import LicenseCore
 import LicenseStore
-import LicenseStoreEngine
 import LicenseTestSupport
 import Testing
 
+@testable import LicenseStoreEngine
 @testable import LicenseStoreSQLite
 
 @Suite("SQLite migrations: a database of the previous schema, with data, opens and still verifies")
@@ -80,7 +80,10 @@ struct SQLiteMigrationTests {
             let queue = try DatabaseQueue(path: path)
             let after = try await queue.read { db in try Self.shape(db) }
             #expect(
-                after.migrations.suffix(4) == ["v4-event-status-failed", "v5-head-commitment", "v6-usage-seals", "v7-change-log"])
+                after.migrations.suffix(5) == [
+                    "v4-event-status-failed", "v5-head-commitment", "v6-usage-seals", "v7-change-log",
+                    "v8-assignment-by-user-covering",
+                ])
             #expect(after.rows == before.rows)
             #expect(after.columns == before.columns)
             #expect(after.indexes == before.indexes)
@@ -140,6 +143,24 @@ struct SQLiteMigrationTests {
     }
 
     /// The system_event table as SQLite describes it, and its rows.
+    @Test("a write's read of what its users hold searches the user index, whatever the tenant's size")
+    func heldByUsersUsesTheUserIndex() async throws {
+        try await TemporaryStore.with(.sqlite) { temporary in
+            let queue = try DatabaseQueue(path: temporary.databasePath)
+            let plan = try await queue.read { db in
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN " + LicenseEngine<SQLiteBackend>.heldByUsersQuery(users: 3),
+                    arguments: ["acme", 1, 2, 3]
+                ).map { $0["detail"] as String }
+            }
+            try queue.close()
+            // (Before v8 the planner took the primary key's covering index, searched by tenant alone: every write read
+            // all of the tenant's assignments.)
+            #expect(
+                plan.count == 1 && plan[0].contains("COVERING INDEX assignment_by_user (tenant_id=? AND user_id=?)"), "\(plan)")
+        }
+    }
+
     struct Shape: Equatable {
         var migrations: [String]
         var tableSQL: String

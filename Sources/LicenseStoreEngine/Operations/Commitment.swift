@@ -312,11 +312,7 @@ extension LicenseEngine {
         let users = Array(written.keys)
         for start in stride(from: 0, to: users.count, by: 500) {
             let chunk = users[start..<min(users.count, start + 500)]
-            try s.forEachRow(
-                "SELECT user_id, owner_name, module_name, COUNT(*) AS n FROM assignment WHERE tenant_id = ? AND user_id IN ("
-                    + chunk.map { _ in "?" }.joined(separator: ", ") + ") GROUP BY user_id, owner_name, module_name",
-                [.text(tenant)] + chunk.map { .integer($0) }
-            ) { row in
+            try s.forEachRow(Self.heldByUsersQuery(users: chunk.count), [.text(tenant)] + chunk.map { .integer($0) }) { row in
                 held[try row["user_id"], default: [:]][ModuleKey(owner: try row["owner_name"], module: try row["module_name"])] =
                     Int(try row["n"] as Int64)
             }
@@ -330,6 +326,13 @@ extension LicenseEngine {
             }
         }
         return result
+    }
+
+    /// What `users` users hold, module by module: a search of the user index (tenant, user, owner, module), which
+    /// covers it, never a scan of the tenant's rows.
+    static func heldByUsersQuery(users: Int) -> String {
+        "SELECT user_id, owner_name, module_name, COUNT(*) AS n FROM assignment WHERE tenant_id = ? AND user_id IN ("
+            + Array(repeating: "?", count: users).joined(separator: ", ") + ") GROUP BY user_id, owner_name, module_name"
     }
 
     /// The change set of the rows a transaction wrote, for the snapshots. The rows are the ones this transaction put
