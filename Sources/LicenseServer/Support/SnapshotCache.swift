@@ -78,10 +78,21 @@ public final class SnapshotCache: @unchecked Sendable {
                 }
                 markStale(&entry, background: false)
             } else if !change.requiresLoad && entry.pending.count < Self.pendingLimit {
-                // Stale: the next load brings the rows up to some version; this change goes on top of it. Readers
-                // wait for that load (this process's write must be seen by its next check).
+                // Stale: the next update brings the rows up to some version; this change goes on top of it.
                 entry.pending.append(change)
-                entry.mustWait = true
+                if let snapshot = entry.snapshot, snapshot.version == change.baseVersion,
+                    let next = snapshot.applying(change)
+                {
+                    // Nothing was committed between the snapshot and this write: with it applied, the snapshot is
+                    // current as of this write, and readers that need not wait keep answering from it (also while the
+                    // database cannot be reached) until the update comes.
+                    entry.snapshot = next
+                    counts.appliedWrites += 1
+                    counters.write.increment()
+                } else {
+                    // Readers wait for the update: this process's write must be seen by its next check.
+                    entry.mustWait = true
+                }
             } else {
                 markStale(&entry, background: false)
             }
@@ -157,30 +168,33 @@ public final class SnapshotCache: @unchecked Sendable {
     private func install(_ snapshot: TenantSnapshot, tenant: String, generation: Int) {
         lock.withLock {
             var entry = entries[tenant] ?? Entry()
-            // A load older than the one installed (its generation passed) never replaces a newer snapshot.
-            if let current = entry.snapshot, current.version > snapshot.version { return }
-            entry.snapshot = snapshot
-            if entry.generation == generation {
-                // The changes committed while it loaded, on top of it (those it includes already skipped).
-                var current = snapshot
-                var complete = true
-                for change in entry.pending where change.version > current.version {
-                    guard let next = current.applying(change) else {
-                        complete = false
-                        break
-                    }
-                    current = next
+            guard entry.generation == generation else {
+                // An update whose generation has passed: it only replaces an older snapshot (the current generation's
+                // update is still to come).
+                if entry.snapshot.map({ $0.version < snapshot.version }) ?? true { entry.snapshot = snapshot }
+                entries[tenant] = entry
+                return
+            }
+            // The changes committed while it ran, on top of it (those it includes already skipped).
+            var current = snapshot
+            var complete = true
+            for change in entry.pending where change.version > current.version {
+                guard let next = current.applying(change) else {
+                    complete = false
+                    break
                 }
+                current = next
+            }
+            entry.loading = nil
+            if complete && current.version >= entry.snapshot?.version ?? 0 {
                 entry.snapshot = current
-                entry.loading = nil
-                if complete {
-                    entry.isStale = false
-                    entry.mustWait = false
-                    entry.mustLoad = false
-                    entry.pending = []
-                } else {
-                    markStale(&entry, background: false)
-                }
+                entry.isStale = false
+                entry.mustWait = false
+                entry.mustLoad = false
+                entry.pending = []
+            } else {
+                if entry.snapshot.map({ $0.version < current.version }) ?? true { entry.snapshot = current }
+                markStale(&entry, background: false)
             }
             entries[tenant] = entry
         }
