@@ -64,7 +64,7 @@ extension LicenseEngine {
     }
 
     /// The tenant's change-log entries that fail: a seal that does not match (edited, or moved from another tenant
-    /// or version), a body that cannot be read, versions missing between the oldest kept entry and the sealed head's
+    /// or version), versions missing between the oldest kept entry and the sealed head's
     /// version (every write that moves the version leaves an entry; pruning takes only the oldest). Such entries grant
     /// nothing: a process that meets one loads the tenant instead.
     func verifyChangeLog(_ s: Backend.Session, tenant: String, headVersion: Int64) throws -> [IntegrityProblem] {
@@ -96,9 +96,8 @@ extension LicenseEngine {
                     IntegrityProblem(
                         table: "change_log", key: key,
                         problem: "beyond the sealed head's version \(headVersion) (inserted or restored)"))
-            } else if (try? ChangeLogBody.decode(record.body).snapshotRows) == nil {
-                problems.append(IntegrityProblem(table: "change_log", key: key, problem: "body unreadable"))
             }
+            // (A body under a valid seal is one the server wrote: it is not decoded here.)
         }
         if let previous, previous < headVersion { missing(after: previous, before: headVersion + 1) }
         return problems

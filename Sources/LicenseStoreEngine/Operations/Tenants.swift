@@ -147,9 +147,17 @@ extension LicenseEngine {
                         s, tenant: tenant, table: "system_event", sum: eventTally.sum("system_event"), commitment)
                 }
             }
+            // The seats in use: the sealed head's counts when the grant tables are the ones it commits to (they are
+            // the rows' counts then), else counted from the rows.
+            let seats: [ModuleKey: Int]
+            if grantsHold, let counted = head.commitment?.seats {
+                seats = counted
+            } else {
+                seats = try self.seatsInUse(s, tenant: tenant)
+            }
             let state = TenantLicenseState(
                 tenant: tenantValue, isTenantIntact: isTenantRowIntact && grantsHold, owners: owners, users: users,
-                assignments: assignments, seatsInUse: try self.seatsInUse(s, tenant: tenant), satellites: satellites,
+                assignments: assignments, seatsInUse: seats, satellites: satellites,
                 satelliteAssignments: satelliteAssignments, events: events.valid, areEventsIntact: eventsHold)
             return TenantSnapshot(
                 version: head.version, state: state, voidUsers: voidUsers, voidModules: voidModules,
