@@ -144,7 +144,7 @@ struct PostgresNodesTests {
     // MARK: - The database stops under load (acceptance 4)
 
     @Test(
-        "PostgreSQL stopped for 5 s under load: every answer within the timeout, writes get 503, the nodes recover by themselves and keep every acknowledged write"
+        "PostgreSQL stopped for 5 s under load: every answer within the timeout, writes get 503, checks and /health answer from memory, the nodes recover by themselves and keep every acknowledged write"
     )
     func databaseOutage() async throws {
         let server = try await PostgresTestServer.start()
@@ -190,7 +190,15 @@ struct PostgresNodesTests {
                     }
                     group.addTask {
                         defer { load.finish() }
-                        try await load.runOutage(server: server, downFor: .seconds(5))
+                        try await load.runOutage(server: server, downFor: .seconds(5)) {
+                            // While it is down, each node's health check is asked once
+                            for (node, client) in clients.enumerated() {
+                                let answer = await firstAnswer(within: OutageLoad.noAnswerLimit) {
+                                    try await client.get("/health")
+                                }
+                                load.record(health: answer, node: node)
+                            }
+                        }
                     }
                     try await group.waitForAll()
                 }
@@ -212,9 +220,39 @@ struct PostgresNodesTests {
                 #expect(outageWrites.count >= 4, "only \(outageWrites.count) writes were tried while the database was down")
                 let unclear = outageWrites.filter { !$0.isDatabaseUnavailable }
                 #expect(unclear.count == 0, "outage writes not refused as database-unavailable, e.g.: \(unclear.prefix(3))")
-                // And at no time was an answer anything but success or 503 (checks may be answered from memory)
-                let unexpected = answers.filter { $0.failure == nil && !$0.isSuccess && !$0.isDatabaseUnavailable }
-                #expect(unexpected.count == 0, "neither success nor 503, e.g.: \(unexpected.prefix(3))")
+                // And until the database was back, checks were answered from memory: 200, and while it was down "not
+                // licensed" for each user whose assignment the outage refused. (Once it is back, a node that reconnects
+                // reloads its tenants and verifies tokens again, which needs the database: 503 is allowed there.)
+                let checks = answers.filter { $0.kind == .check }
+                let fromMemory = checks.filter { $0.failure == nil && $0.ended <= .restarting }
+                let refusedDuringOutage = Set(outageWrites.filter(\.isDatabaseUnavailable).map(\.user))
+                let outageChecks = fromMemory.filter {
+                    $0.started == .down && $0.ended == .down && refusedDuringOutage.contains($0.user)
+                }
+                #expect(outageChecks.count >= 4, "only \(outageChecks.count) checks were made while the database was down")
+                let failedChecks = fromMemory.filter { $0.result?.status != 200 }
+                #expect(failedChecks.count == 0, "checks not answered 200, e.g.: \(failedChecks.prefix(3))")
+                let wrongChecks = outageChecks.filter {
+                    (try? $0.result?.decode(CheckDecision.self)) != .denied(.notLicensed)
+                }
+                #expect(wrongChecks.count == 0, "outage checks not answered not-licensed, e.g.: \(wrongChecks.prefix(3))")
+                let recoveringChecks = checks.filter { $0.failure == nil && $0.ended > .restarting }
+                let unexpectedChecks = recoveringChecks.filter { $0.result?.status != 200 && !$0.isDatabaseUnavailable }
+                #expect(unexpectedChecks.count == 0, "checks neither 200 nor 503, e.g.: \(unexpectedChecks.prefix(3))")
+                // And writes were answered success or 503 database-unavailable, nothing else
+                let unexpected = answers.filter {
+                    $0.kind == .write && $0.failure == nil && !$0.isSuccess && !$0.isDatabaseUnavailable
+                }
+                #expect(unexpected.count == 0, "writes neither successful nor 503, e.g.: \(unexpected.prefix(3))")
+                // And while it was down each node's /health answered 200 {"status": "ok"}: it does not ask the
+                // database, so an outage does not take every node out of the balancer (docs/operations.md)
+                let health = load.health
+                #expect(health.map(\.node).sorted() == [0, 1], "\(health)")
+                for probe in health {
+                    let result = try? probe.outcome?.get()
+                    #expect(result?.status == 200, "node \(probe.node): \(probe)")
+                    #expect(try result?.object() as? [String: String] == ["status": "ok"], "node \(probe.node): \(probe)")
+                }
                 // And both nodes recovered by themselves within a few seconds, and everything worked afterwards
                 let recovery = try #require(load.recovery, "the nodes did not recover within 30 s of the restart")
                 #expect(recovery < .seconds(10), "recovery took \(recovery)")
@@ -475,9 +513,34 @@ final class OutageLoad: @unchecked Sendable {
         return answer
     }
 
-    /// Waits for 20 acknowledged writes, stops PostgreSQL for `downFor`, starts it again, waits until both nodes
-    /// have acknowledged a write begun after the restart, and lets the load run 2 s more.
-    func runOutage(server: PostgresTestServer, downFor: Duration) async throws {
+    /// A node's answer to `GET /health` while the database was down (nil: none within the limit).
+    struct HealthProbe: Sendable, CustomStringConvertible {
+        var node: Int
+        var outcome: Result<HTTPResult, any Error>?
+
+        var description: String {
+            switch outcome {
+            case .success(let result): "\(result)"
+            case .failure(let error): "\(error)"
+            case nil: "no answer within \(OutageLoad.noAnswerLimit)"
+            }
+        }
+    }
+
+    private var probes: [HealthProbe] = []
+
+    var health: [HealthProbe] { lock.withLock { probes } }
+
+    func record(health outcome: Result<HTTPResult, any Error>?, node: Int) {
+        lock.withLock { probes.append(HealthProbe(node: node, outcome: outcome)) }
+    }
+
+    /// Waits for 20 acknowledged writes, stops PostgreSQL for `downFor` (running `whileDown` once it has stopped),
+    /// starts it again, waits until both nodes have acknowledged a write begun after the restart, and lets the load
+    /// run 2 s more.
+    func runOutage(
+        server: PostgresTestServer, downFor: Duration, whileDown: @Sendable () async -> Void
+    ) async throws {
         let warm = try await eventually(within: .seconds(60)) {
             self.answers.filter { $0.kind == .write && $0.isSuccess }.count >= 20
         }
@@ -485,7 +548,9 @@ final class OutageLoad: @unchecked Sendable {
         set(.stopping)
         try await server.stop()
         set(.down)
-        try await Task.sleep(for: downFor)
+        let downSince = ContinuousClock.now
+        await whileDown()
+        try await Task.sleep(until: downSince + downFor, clock: .continuous)
         set(.restarting)
         try await server.restart()
         set(.recovering)

@@ -137,6 +137,39 @@ struct EventStoreTests {
         }
     }
 
+    @Test(
+        "upkeep writes an event finished at its finish time, not a second before; logins are blocked until then",
+        arguments: StoreBackend.allCases)
+    func upkeepAtFinish(backend: StoreBackend) async throws {
+        try await TemporaryStore.with(backend) { temporary in
+            // Given a no-login event that ends ten seconds from now
+            try await licensedTenant(temporary)
+            let store = temporary.store
+            let finish = Fixtures.now.addingTimeInterval(10)
+            let event = try await store.add(EventDraft(key: SystemEvent.noLogin, message: "Maintenance", expectedFinish: finish))
+            // (read as of the distant past, the events show what is stored, not what the clock makes of it)
+            func stored() async throws -> SystemEvent? {
+                try await store.list(now: .distantPast).first { $0.id == event.id }
+            }
+
+            // When upkeep runs a second before the finish, it blocks alice and upkeep changes nothing
+            let before = finish.addingTimeInterval(-1)
+            #expect(try await store.login("alice", now: before).reasons == [.noLoginEvent])
+            #expect(try await store.upkeep(tenant: acme, now: before) == false)
+            #expect(try await stored()?.status == .active)
+
+            // When upkeep runs at the finish, it writes the event down finished at that time, once
+            #expect(try await store.upkeep(tenant: acme, now: finish))
+            let finished = try #require(try await stored())
+            #expect(finished.status == .finished)
+            #expect(finished.finishedAt == finish)
+            #expect(try await store.upkeep(tenant: acme, now: finish.addingTimeInterval(1)) == false)
+            // Then alice may log in from the finish on, and the store verifies
+            #expect(try await store.login("alice", now: finish).allowed)
+            #expect(try await store.verify(tenant: acme).isEmpty)
+        }
+    }
+
     @Test("an id is never reused, not even after a delete", arguments: StoreBackend.allCases)
     func idsNotReused(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in

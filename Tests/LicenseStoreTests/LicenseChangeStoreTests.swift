@@ -96,24 +96,25 @@ struct LicenseChangeStoreTests {
             try await PlanSwitches.seedUsers(temporary.store)
             let store = temporary.store
             try #require(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: acme)).isEmpty)
+            let auditBefore = try await store.audit(tenant: acme, before: nil, limit: 1).first?.sequence ?? 0
 
             // When 50 switches run at once, while snapshots are read throughout
             let (outcomes, sampled, seen) = try await PlanSwitches.sampling(store) {
-                try await withThrowingTaskGroup(of: Result<Void, LicenseRefusal>.self) { group in
+                try await withThrowingTaskGroup(of: Result<LicenseChange, LicenseRefusal>.self) { group in
                     for index in 0..<50 {
                         group.addTask {
                             let (user, plan) = PlanSwitches.request(index)
                             do {
-                                _ = try await store.changeLicenses(
-                                    tenant: acme, userName: user, to: DesiredLicenses(plans: [plan]),
-                                    actor: Fixtures.actor, now: now)
-                                return .success(())
+                                return .success(
+                                    try await store.changeLicenses(
+                                        tenant: acme, userName: user, to: DesiredLicenses(plans: [plan]),
+                                        actor: Fixtures.actor, now: now))
                             } catch let refusal as LicenseRefusal {
                                 return .failure(refusal)
                             }
                         }
                     }
-                    var outcomes: [Result<Void, LicenseRefusal>] = []
+                    var outcomes: [Result<LicenseChange, LicenseRefusal>] = []
                     for try await outcome in group { outcomes.append(outcome) }
                     return outcomes
                 }
@@ -123,7 +124,12 @@ struct LicenseChangeStoreTests {
             // one plan or a module over its count, the end state neither, and verify finds nothing
             let refusals = outcomes.compactMap { if case .failure(let refusal) = $0 { refusal } else { nil } }
             #expect(refusals.allSatisfy { $0.code == .noFreeSeat }, "\(refusals)")
-            #expect(outcomes.count - refusals.count > 0, "no switch was made")
+            let made = outcomes.compactMap { if case .success(let change) = $0, !change.isEmpty { change } else { nil } }.count
+            #expect(made > 0, "no switch was made")
+            // … each switch that answered with a change wrote it, exactly once; a refused one or one that found the user
+            // on the plan already wrote nothing
+            let changes = try await store.audit(tenant: acme, before: nil, limit: 100).filter { $0.sequence > auditBefore }
+            #expect(changes.map(\.action) == Array(repeating: "license.change", count: made))
             #expect(sampled > 0)
             #expect(seen.isEmpty, "\(seen.prefix(5)) in \(sampled) snapshots")
             #expect(PlanSwitches.problems(in: try await store.loadSnapshot(tenant: acme)).isEmpty)

@@ -146,19 +146,29 @@ struct StoreConformanceTests {
     }
 
     @Test(
-        "20 concurrent plan assignments for 5 plan seats: exactly 5 users get the plan and its modules",
+        "20 concurrent plan assignments for 5 plan seats: exactly 5 users get the plan and its modules, 15 are refused no-free-seat",
         arguments: StoreBackend.allCases)
     func concurrentPlans(backend: StoreBackend) async throws {
         try await TemporaryStore.with(backend) { temporary in
             let names = (1...20).map { "p\($0)" }
             try await temporary.licensed(users: names)
-            let successes = await withTaskGroup(of: Bool.self) { group in
+            let outcomes = await withTaskGroup(of: Result<Void, any Error>.self) { group in
                 for name in names {
-                    group.addTask { (try? await temporary.assign(name, "sales-premium")) != nil }
+                    group.addTask {
+                        do {
+                            _ = try await temporary.assign(name, "sales-premium")
+                            return .success(())
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
                 }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                return await group.reduce(into: [Result<Void, any Error>]()) { $0.append($1) }
             }
-            #expect(successes == 5)
+            let errors = outcomes.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+            let refusals = errors.compactMap { $0 as? LicenseRefusal }
+            #expect(outcomes.count - errors.count == 5)
+            #expect(refusals.count == 15 && refusals.allSatisfy { $0.code == .noFreeSeat }, "\(errors)")
             let holders = try await temporary.store.holders(tenant: acme, module: Fixtures.key("sales-premium"))
             #expect(holders.count == 5)
             #expect(try await temporary.store.holders(tenant: acme, module: Fixtures.key("web")) == holders)

@@ -187,15 +187,15 @@ class Browser:
 
     # MARK: - Page checks
 
-    def check(self, name=None):
+    def check(self, name=None, status=200):
         """Screenshot the current page (when named), run axe-core on it as the browser shows it, and validate its
-        HTML as the server sent it."""
+        HTML as the server sent it, which must have come with `status`."""
         if name:
             self.shot(name)
         path = self.path()
         self.check_accessibility(path)
         response = self.fetch(path)
-        assert response.status in (200, 403, 404, 409, 422, 429), f"{path}: status {response.status}"
+        assert response.status == status, f"{path}: status {response.status}, expected {status}"
         self.validate(response.text, path)
         return response
 

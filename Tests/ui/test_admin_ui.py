@@ -326,13 +326,32 @@ def test_the_can_log_in_and_retired_switches_are_saved(browser):
     browser.open("/admin/users/zoe")
     browser.wait_for("#save-user")
     assert browser.find("#can-log-in").is_selected() and not browser.find("#retired").is_selected()
+    assert may_log_in(browser, "zoe") == (True, [])
+
+    # Can log in, switched off: saved, shown, and the login check refuses zoe for that reason alone.
+    browser.click("#can-log-in")
+    browser.submit("#save-user")
+    assert not browser.find("#can-log-in").is_selected() and not browser.find("#retired").is_selected()
+    assert browser.api("GET", "/users/zoe")[1]["canLogIn"] is False
+    assert may_log_in(browser, "zoe") == (False, ["cannot-log-in"])
+    # … and on again: zoe may log in again.
+    browser.click("#can-log-in")
+    browser.submit("#save-user")
+    assert browser.find("#can-log-in").is_selected()
+    assert browser.api("GET", "/users/zoe")[1]["canLogIn"] is True
+    assert may_log_in(browser, "zoe") == (True, [])
+
+    # Retired, switched on: saved, shown, and the login check refuses zoe as retired; then off again.
     browser.click("#retired")
     browser.submit("#save-user")
     assert browser.find("#retired").is_selected()
     assert browser.api("GET", "/users/zoe")[1]["retired"] is True
+    assert may_log_in(browser, "zoe") == (False, ["user-retired"])
     browser.click("#retired")
     browser.submit("#save-user")
+    assert not browser.find("#retired").is_selected()
     assert browser.api("GET", "/users/zoe")[1]["retired"] is False
+    assert may_log_in(browser, "zoe") == (True, [])
 
 
 # MARK: - System events
@@ -342,6 +361,12 @@ def login_check(browser, user):
     status, decision = browser.api("POST", f"/users/{user}/login-check", {"client": "web"})
     assert status == 200, decision
     return decision
+
+
+def may_log_in(browser, user):
+    """The login check's answer for `user` on the web client: (allowed, reasons)."""
+    decision = login_check(browser, user)
+    return decision["allowed"], decision["reasons"]
 
 
 def test_the_add_event_form_defaults_to_the_message_of_the_day(browser):
@@ -550,10 +575,10 @@ def test_errors_explain_without_internals(browser):
     assert "There is no user called nobody-here" in text
     for leak in ("Swift", "Error(", ".swift", "LicenseInputError", "Traceback"):
         assert leak not in browser.driver.page_source
-    browser.check("24-error-not-found")
+    browser.check("24-error-not-found", status=404)
     browser.open("/admin/no/such/page")
     assert "Page not found" in browser.text("h1")
-    browser.check()
+    browser.check(status=404)
 
 
 def test_the_pages_work_with_the_keyboard(browser):

@@ -132,28 +132,18 @@ func eventually(within limit: Duration, _ condition: @Sendable () async throws -
     try await poll(until: limit, condition).elapsed
 }
 
-/// Expects `condition` to hold within `limit` (the server's promise, e.g. a second for changes made elsewhere).
+/// Expects `condition` to hold within `limit`, the bound the server promises (a second for changes made elsewhere:
+/// another node, the CLI, a revoked token), and fails at that bound.
 ///
-/// Fails when it never holds within `hardLimit`, and when it holds late although the server answered every poll
-/// within 100 ms. When it holds late on a machine so loaded that a single poll took longer than that (the whole
-/// test suite running in parallel on two cores), the miss is recorded as a warning with the figures instead.
+/// Tests that call it run one at a time after the parallel suites (scripts/test), so the bound is the product's and
+/// no load from other tests excuses a miss. The failure names the slowest poll, to tell a slow server from a stale one.
 func expectEventually(
-    _ what: String, within limit: Duration = .seconds(1), hardLimit: Duration = .seconds(10),
-    sourceLocation: SourceLocation = #_sourceLocation, _ condition: @Sendable () async throws -> Bool
+    _ what: String, within limit: Duration = .seconds(1), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    let waited = try await poll(until: hardLimit, condition)
-    guard let elapsed = waited.elapsed else {
-        Issue.record("\(what): not within \(hardLimit)", sourceLocation: sourceLocation)
-        return
-    }
-    guard elapsed > limit else { return }
-    if waited.slowestPoll < .milliseconds(100) {
+    let waited = try await poll(until: limit, condition)
+    if waited.elapsed == nil {
         Issue.record(
-            "\(what): took \(elapsed), over \(limit), although every poll was answered within 100 ms",
-            sourceLocation: sourceLocation)
-    } else {
-        Issue.record(
-            "\(what): took \(elapsed), over \(limit), on an overloaded machine (the slowest poll took \(waited.slowestPoll))",
-            severity: .warning, sourceLocation: sourceLocation)
+            "\(what): not within \(limit) (the slowest poll took \(waited.slowestPoll))", sourceLocation: sourceLocation)
     }
 }
