@@ -116,6 +116,11 @@ struct CommitmentTally {
         tables[table, default: .zero] += digester.element(committedBytes(table: table, row.namedValues))
     }
 
+    /// Adds the sum of rows' elements worked out elsewhere.
+    mutating func add(_ table: String, sum: MultisetDigest) {
+        tables[table, default: .zero] += sum
+    }
+
     /// Adds a sealed row by its seal (the row already decoded).
     mutating func add(_ table: String, seal: String) {
         tables[table, default: .zero] += digester.element(table: table, seal: seal)

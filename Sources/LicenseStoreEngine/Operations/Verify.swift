@@ -277,6 +277,32 @@ final class AssignmentSealCheck: @unchecked Sendable {
         }
     }
 
+    /// Checks the seals of `records` on every core: whether each holds, in their order, and the sum of their elements.
+    static func check(_ records: [AssignmentRecord], sealer: Sealer, tenant: String) -> (isValid: [Bool], digest: MultisetDigest)
+    {
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, records.count / 1_024))
+        var isValid = [Bool](repeating: false, count: records.count)
+        var sums = [MultisetDigest](repeating: .zero, count: chunks)
+        isValid.withUnsafeMutableBufferPointer { valid in
+            sums.withUnsafeMutableBufferPointer { sums in
+                nonisolated(unsafe) let (valid, sums) = (valid, sums)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    let verifier = sealer.makeBulkVerifier()
+                    let digester = sealer.makeDigester()
+                    let range = (records.count * chunk / chunks)..<(records.count * (chunk + 1) / chunks)
+                    var sum = MultisetDigest.zero
+                    for index in range {
+                        let record = records[index]
+                        valid[index] = verifier.isValid(record.seal, for: record.assignment.sealBytes(tenant: tenant))
+                        sum += digester.element(table: "assignment", seal: record.seal)
+                    }
+                    sums[chunk] = sum
+                }
+            }
+        }
+        return (isValid, sums.reduce(.zero, +))
+    }
+
     private func submit(_ batch: [SQLRow], number: Int) {
         slots.wait()
         group.enter()
