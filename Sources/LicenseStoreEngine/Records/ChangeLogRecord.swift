@@ -101,19 +101,72 @@ struct ChangeLogBody: Codable, Equatable {
         }
     }
 
+    /// The body as JSON, written straight into bytes: every write makes one, and `JSONEncoder` was a measurable share
+    /// of a write (its output reads back the same way, through `decode`).
     func json() throws -> String {
-        String(decoding: try Self.encoder.encode(self), as: UTF8.self)
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + rows.count * 256)
+        out += Array(#"{"requiresLoad":"#.utf8)
+        out += Array((requiresLoad ? "true" : "false").utf8)
+        out += Array(#","rows":["#.utf8)
+        for (index, row) in rows.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array(#"{"columns":["#.utf8)
+            for (i, column) in row.columns.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendString(column, to: &out)
+            }
+            out += Array(#"],"isInsert":"#.utf8)
+            out += Array((row.isInsert ? "true" : "false").utf8)
+            out += Array(#","table":"#.utf8)
+            Self.appendString(row.table, to: &out)
+            out += Array(#","values":["#.utf8)
+            for (i, value) in row.values.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                switch value.value {
+                case .null: out += Array("[]".utf8)
+                case .integer(let int): Self.appendTagged("i", String(int), to: &out)
+                case .real(let double): Self.appendTagged("r", String(double.bitPattern), to: &out)
+                case .text(let text): Self.appendTagged("t", text, to: &out)
+                case .blob(let bytes): Self.appendTagged("b", Base64URL.encode(bytes), to: &out)
+                }
+            }
+            out += Array("]}".utf8)
+        }
+        out += Array("]}".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func decode(_ text: String) throws -> ChangeLogBody {
         try JSONDecoder().decode(ChangeLogBody.self, from: Data(text.utf8))
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    private static func appendTagged(_ tag: String, _ payload: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        appendString(tag, to: &out)
+        out.append(UInt8(ascii: ","))
+        appendString(payload, to: &out)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// A JSON string (RFC 8259 §7): quotation mark, reverse solidus and control characters escaped, the rest as UTF-8.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
+                    hex[Int(byte & 0xF)],
+                ]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 }
 
 enum ChangeLogError: Error { case malformed }
