@@ -19,7 +19,7 @@ struct ChangeLogBodyTests {
         for (index, text) in Self.texts.enumerated() {
             let values: [SQLValue] = [
                 .text(text), .integer(index.isMultiple(of: 2) ? Int64.max : Int64.min), .real(-0.0),
-                .real(Double.nan), .real(1e-310), .blob(Array(text.utf8) + [0, 255]), .null,
+                .real(Double.nan), .real(Double.leastNonzeroMagnitude * 3), .blob(Array(text.utf8) + [0, 255]), .null,
             ]
             rows.append(
                 (

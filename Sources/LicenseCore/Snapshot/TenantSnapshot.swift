@@ -17,6 +17,14 @@ public final class TenantSnapshot: Sendable {
         public let assignments: [Assignment]
         /// Bit i set = the module with index i is effective (dates aside).
         let bits: [UInt64]
+        /// The user modules among those bits with where each comes from (site modules are the snapshot's, for all).
+        let held: [Held]
+    }
+
+    /// A user module a user holds: its index and its source.
+    struct Held: Sendable {
+        let index: Int32
+        let source: ModuleSource
     }
 
     public let version: Int64
@@ -36,6 +44,10 @@ public final class TenantSnapshot: Sendable {
     /// against the head decide).
     public let acceptsChanges: Bool
     let moduleIndex: [ModuleKey: Int]
+    /// Per module index: its key.
+    let moduleKeys: [ModuleKey]
+    /// The indices of the site modules with a count: effective for every intact user (dates aside).
+    let siteIndices: [Int]
     /// Per module index: the moment its owner stops granting, if any.
     let grantsUntil: [Date?]
     /// The owners with their dates removed: what the rows grant, dates applied per check.
@@ -68,7 +80,7 @@ public final class TenantSnapshot: Sendable {
         satelliteAssignments = state.satelliteAssignments
         events = state.events
         self.voidModules = voidModules
-        (moduleIndex, grantsUntil) = Self.index(state.owners)
+        (moduleIndex, moduleKeys, siteIndices, grantsUntil) = Self.index(state.owners)
         undatedOwners = Self.undated(state.owners)
         let byUser = Dictionary(grouping: state.assignments, by: \.userID)
         // The seat cap is worked out only when a module's stored holders exceed its count (seatsInUse counts every
@@ -120,6 +132,8 @@ public final class TenantSnapshot: Sendable {
         self.events = events
         acceptsChanges = true
         moduleIndex = base.moduleIndex
+        moduleKeys = base.moduleKeys
+        siteIndices = base.siteIndices
         grantsUntil = base.grantsUntil
         undatedOwners = base.undatedOwners
         self.entries = entries
@@ -128,16 +142,23 @@ public final class TenantSnapshot: Sendable {
         overCount = []
     }
 
-    private static func index(_ owners: [String: OwnerLicense]) -> ([ModuleKey: Int], [Date?]) {
+    private static func index(
+        _ owners: [String: OwnerLicense]
+    ) -> (index: [ModuleKey: Int], keys: [ModuleKey], sites: [Int], grantsUntil: [Date?]) {
         var index: [ModuleKey: Int] = [:]
+        var keys: [ModuleKey] = []
+        var sites: [Int] = []
         var grants: [Date?] = []
         for owner in owners.values.sorted(by: { $0.name < $1.name }) {
             for module in owner.sortedModules {
-                index[ModuleKey(owner: owner.name, module: module.name)] = grants.count
+                let key = ModuleKey(owner: owner.name, module: module.name)
+                if module.type == .site && module.count > 0 { sites.append(keys.count) }
+                index[key] = keys.count
+                keys.append(key)
                 grants.append(owner.header.dates.grantsUntil)
             }
         }
-        return (index, grants)
+        return (index, keys, sites, grants)
     }
 
     private static func undated(_ owners: [String: OwnerLicense]) -> [String: OwnerLicense] {
@@ -159,13 +180,17 @@ public final class TenantSnapshot: Sendable {
             _ user: User, assignments: [Assignment], isIntact: Bool = true, excess: Set<SeatCap.Excess> = []
         ) -> UserEntry {
             var bits = [UInt64](repeating: 0, count: words)
+            var held: [Held] = []
             if isIntact {
-                for key in EffectiveModules.of(userAssignments: assignments, owners: owners, now: .distantPast).keys
+                for (key, source) in EffectiveModules.of(userAssignments: assignments, owners: owners, now: .distantPast)
                 where excess.isEmpty || !excess.contains(SeatCap.Excess(userID: user.id, module: key)) {
-                    if let i = moduleIndex[key] { bits[i >> 6] |= 1 << UInt64(i & 63) }
+                    guard let i = moduleIndex[key] else { continue }
+                    bits[i >> 6] |= 1 << UInt64(i & 63)
+                    if source != .site { held.append(Held(index: Int32(i), source: source)) }
                 }
             }
-            return UserEntry(user: user, isIntact: isIntact, assignments: isIntact ? assignments : [], bits: bits)
+            return UserEntry(
+                user: user, isIntact: isIntact, assignments: isIntact ? assignments : [], bits: bits, held: held)
         }
     }
 
@@ -339,17 +364,29 @@ public final class TenantSnapshot: Sendable {
     public func allAssignments() -> [Assignment] { entries.values.flatMap(\.assignments) }
 
     /// Effective modules of a user with their source, dates applied.
+    /// What `check` grants the user, module by module, with where each comes from: the site modules and the entry's
+    /// held modules, dates applied (O(modules the user holds), no assignment rows read).
     public func effectiveModules(of userName: String, now: Date = Date()) -> [ModuleKey: ModuleSource] {
         guard let entry = entries[userName], entry.isIntact else { return [:] }
-        return EffectiveModules.of(userAssignments: entry.assignments, owners: owners, now: now)
+        return effectiveModules(of: entry, now: now)
+    }
+
+    private func effectiveModules(of entry: UserEntry, now: Date) -> [ModuleKey: ModuleSource] {
+        var result = [ModuleKey: ModuleSource](minimumCapacity: siteIndices.count + entry.held.count)
+        for i in siteIndices where grantsUntil[i].map({ now < $0 }) ?? true { result[moduleKeys[i]] = .site }
+        for held in entry.held {
+            let i = Int(held.index)
+            if grantsUntil[i].map({ now < $0 }) ?? true { result[moduleKeys[i]] = held.source }
+        }
+        return result
     }
 
     public func userCounts(activeOnly: Bool, now: Date = Date()) -> UserCounts {
         let intact = entries.values.filter(\.isIntact)
-        let byID = Dictionary(intact.map { ($0.user.id, $0.assignments) }) { first, _ in first }
+        let byID = Dictionary(intact.map { ($0.user.id, $0) }) { first, _ in first }
         return UserCounts.compute(
             owners: owners, users: intact.map(\.user),
-            effective: { EffectiveModules.of(userAssignments: byID[$0.id] ?? [], owners: self.owners, now: now) },
+            effective: { user in byID[user.id].map { self.effectiveModules(of: $0, now: now) } ?? [:] },
             activeOnly: activeOnly)
     }
 

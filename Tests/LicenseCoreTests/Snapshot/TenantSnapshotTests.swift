@@ -52,6 +52,37 @@ struct TenantSnapshotTests {
         Case(testDescription: "a user whose row is void", user: "mallory", module: "saint", decision: .denied(.userIntegrity)),
     ]
 
+    /// Issue 13, Build 5: effective modules come from the user's entry (no assignment rows read), and they are what the
+    /// rule computes from the rows, dates applied: before and after the partner's expiry, for plan, direct and site.
+    @Test("effective modules from the snapshot are the rule's, dates applied", arguments: [-10, 0, 400])
+    func effectiveModules(daysFromNow: Int) throws {
+        var partner = Fixtures.emptySpec(owner: "PARTNER")
+        partner.issuedAt = Fixtures.days(-30)
+        partner.expiresAt = Fixtures.days(-1)
+        partner.modules = [
+            ModuleLicense(name: "addon", type: .user, count: 3), ModuleLicense(name: "lobby", type: .site, count: 1),
+        ]
+        var tenant = TenantStateBuilder(owners: [Fixtures.sampleOwner, try Fixtures.ownerLicense(spec: partner)])
+        let alice = tenant.addUser("alice")
+        tenant.give("user", to: alice)
+        tenant.give("addon", to: alice, owner: "PARTNER")
+        let bob = tenant.addUser("bob")
+        tenant.givePlan("sales-premium", to: bob)
+        tenant.give("chat-cal", to: bob)
+        let snapshot = tenant.snapshot(version: 1)
+        let now = Fixtures.days(daysFromNow)
+        for user in [alice, bob] {
+            let rows = tenant.assignments.filter { $0.userID == user.id }
+            let expected = EffectiveModules.of(userAssignments: rows, owners: tenant.owners, now: now)
+            #expect(snapshot.effectiveModules(of: user.userName, now: now) == expected, "\(user.userName)")
+        }
+        let bobs = snapshot.effectiveModules(of: "bob", now: now)
+        #expect(bobs[Fixtures.key("chat-cal")] == .assigned, "a module held directly and through a plan is assigned")
+        #expect(bobs[Fixtures.key("sales-premium")] == .assigned)
+        #expect(bobs[ModuleKey(owner: "PARTNER", module: "lobby")] == (daysFromNow < -1 ? .site : nil))
+        #expect(snapshot.effectiveModules(of: "nobody", now: now).isEmpty)
+    }
+
     @Test("check answers", arguments: cases)
     func check(_ example: Case) throws {
         let decision = try Self.makeSnapshot().check(
