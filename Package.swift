@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -92,9 +93,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ],
-            // The admin pages' templates, stylesheet and script, read at start-up (Bundle.module).
-            resources: [.copy("Resources/Admin")],
+            // The admin pages' templates, stylesheet and script, and the OpenAPI document (`openapi.yaml`, served as
+            // JSON), read at start-up (Bundle.module).
+            resources: [.copy("Resources/Admin"), .copy("openapi.yaml")],
             swiftSettings: strict
         ),
         .executableTarget(

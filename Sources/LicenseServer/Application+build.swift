@@ -54,7 +54,8 @@ public func buildApplication(
     // The admin pages' templates and files: a missing or broken one stops the start here, naming it.
     let admin = try await AdminResources.load()
     let router = buildRouter(
-        store: store, snapshots: snapshots, tokens: tokens, registry: registry, configuration: configuration, admin: admin)
+        store: store, snapshots: snapshots, tokens: tokens, registry: registry, configuration: configuration, admin: admin,
+        openAPI: try OpenAPIDocument.loadJSON())
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "licensing"),
@@ -91,13 +92,14 @@ public struct ServerRoute: Hashable, Sendable, CustomStringConvertible {
 public func applicationRoutes(store: some LicenseStoring) async throws -> [ServerRoute] {
     let router = buildRouter(
         store: store, snapshots: SnapshotCache(store: store), tokens: TokenCache(store: store),
-        registry: PrometheusCollectorRegistry(), configuration: ServerConfiguration(), admin: try await AdminResources.load())
+        registry: PrometheusCollectorRegistry(), configuration: ServerConfiguration(), admin: try await AdminResources.load(),
+        openAPI: try OpenAPIDocument.loadJSON())
     return router.routes.map { ServerRoute(method: $0.method, path: $0.path.description) }
 }
 
 func buildRouter(
     store: some LicenseStoring, snapshots: SnapshotCache, tokens: TokenCache, registry: PrometheusCollectorRegistry,
-    configuration: ServerConfiguration, admin: AdminResources
+    configuration: ServerConfiguration, admin: AdminResources, openAPI: Data
 ) -> Router<LicenseRequestContext> {
     let router = Router(context: LicenseRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware(registry: registry))
@@ -112,10 +114,10 @@ func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
+    let openAPIBody = ByteBuffer(bytes: openAPI)
     router.get("openapi.json") { _, _ in
         Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: openAPIBody))
     }
     let api = router.group("api/v1/tenants")
     TenantsController(store: store, defaultTrustRoot: configuration.defaultTrustRoot)
