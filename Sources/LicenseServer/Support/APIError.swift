@@ -3,6 +3,7 @@ import Hummingbird
 import LicenseCore
 import LicenseStore
 import Logging
+import OpenAPIRuntime
 
 /// The one error shape of the API: `{"error": {"code": "…", "message": "…"}}`.
 public struct APIError: HTTPResponseError, Sendable {
@@ -54,6 +55,8 @@ public struct APIError: HTTPResponseError, Sendable {
         switch error {
         case let error as APIError:
             return error
+        case let error as ServerError:
+            return from(error)
         case let error as LicenseInputError:
             switch error {
             case .unknownUser, .unknownModule, .unknownSatellite, .unknownTenant, .unknownEvent:
