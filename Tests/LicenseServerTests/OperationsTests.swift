@@ -143,6 +143,25 @@ struct OperationsTests {
         }
     }
 
+    @Test("a generated operation reads its JSON body whatever the Content-Type, and refuses deep nesting as 400")
+    func generatedOperationBodies() async throws {
+        try await withStandardServer { client, tenant, _ in
+            let admin = tenant.admin.presented
+            // When a satellite is created with the form type `curl -d` sends, and with JSON nested 40 deep
+            let form = try await client.send(
+                .post, "\(StandardTenant.base)/satellites", token: admin, body: Data(#"{"name": "bergen"}"#.utf8),
+                headers: [.contentType: "application/x-www-form-urlencoded"])
+            let deep = try await client.send(
+                .post, "\(StandardTenant.base)/satellites", token: admin,
+                json: String(repeating: "[", count: 40) + String(repeating: "]", count: 40))
+            // Then the first is created as JSON, the second is 400 malformed before any decoding
+            #expect(form.status == 201, "\(form)")
+            #expect(try form.object()["name"] as? String == "bergen")
+            #expect(deep.status == 400, "\(deep)")
+            #expect((try deep.object()["error"] as? [String: Any])?["code"] as? String == "malformed")
+        }
+    }
+
     // MARK: - Operator routes
 
     @Test("an operator lists the tenants")
