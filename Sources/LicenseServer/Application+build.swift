@@ -53,8 +53,9 @@ public func buildApplication(
     let tokens = TokenCache(store: store)
     // The admin pages' templates and files: a missing or broken one stops the start here, naming it.
     let admin = try await AdminResources.load()
-    let router = buildRouter(
-        store: store, snapshots: snapshots, tokens: tokens, registry: registry, configuration: configuration, admin: admin)
+    let router = try buildRouter(
+        store: store, snapshots: snapshots, tokens: tokens, registry: registry, configuration: configuration, admin: admin,
+        openAPI: try OpenAPIDocument.loadJSON())
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "licensing"),
@@ -89,16 +90,17 @@ public struct ServerRoute: Hashable, Sendable, CustomStringConvertible {
 /// `GET` writes) and for comparing the router with the OpenAPI document. Starts nothing and touches no data; reads the
 /// admin pages' files as `buildApplication` does (and throws as it would).
 public func applicationRoutes(store: some LicenseStoring) async throws -> [ServerRoute] {
-    let router = buildRouter(
+    let router = try buildRouter(
         store: store, snapshots: SnapshotCache(store: store), tokens: TokenCache(store: store),
-        registry: PrometheusCollectorRegistry(), configuration: ServerConfiguration(), admin: try await AdminResources.load())
+        registry: PrometheusCollectorRegistry(), configuration: ServerConfiguration(), admin: try await AdminResources.load(),
+        openAPI: try OpenAPIDocument.loadJSON())
     return router.routes.map { ServerRoute(method: $0.method, path: $0.path.description) }
 }
 
 func buildRouter(
     store: some LicenseStoring, snapshots: SnapshotCache, tokens: TokenCache, registry: PrometheusCollectorRegistry,
-    configuration: ServerConfiguration, admin: AdminResources
-) -> Router<LicenseRequestContext> {
+    configuration: ServerConfiguration, admin: AdminResources, openAPI: Data
+) throws -> Router<LicenseRequestContext> {
     let router = Router(context: LicenseRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware(registry: registry))
     router.add(middleware: ErrorMiddleware())
@@ -112,10 +114,10 @@ func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
+    let openAPIBody = ByteBuffer(bytes: openAPI)
     router.get("openapi.json") { _, _ in
         Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: openAPIBody))
     }
     let api = router.group("api/v1/tenants")
     TenantsController(store: store, defaultTrustRoot: configuration.defaultTrustRoot)
@@ -123,9 +125,10 @@ func buildRouter(
     let tenant = api.group(":tenant").add(middleware: TenantAuthMiddleware(tokens: tokens))
     LicensesController(store: store, snapshots: snapshots).register(on: tenant)
     UsersController(store: store, snapshots: snapshots, checks: CheckMetrics(registry: registry)).register(on: tenant)
-    SatellitesController(store: store, snapshots: snapshots).register(on: tenant)
     EventsController(store: store, snapshots: snapshots).register(on: tenant)
     UsageController(store: store, snapshots: snapshots).register(on: tenant)
+    // The operations generated from openapi.yaml (openapi-generator-config.yaml selects them).
+    try TenantAPI(store: store, snapshots: snapshots).register(on: router, tokens: tokens)
     registerAdminUI(on: router, store: store, snapshots: snapshots, resources: admin, registry: registry)
     return router
 }

@@ -92,6 +92,76 @@ struct OperationsTests {
         }
     }
 
+    @Test("the document's error codes are exactly the codes the server answers with, and every error response uses them")
+    func openAPIErrorCodesMatchServer() async throws {
+        try await withStandardServer { client, _, _ in
+            // Given the served document
+            let document = try await client.get("/openapi.json").object()
+            let components = document["components"] as? [String: Any] ?? [:]
+            let schemas = components["schemas"] as? [String: [String: Any]] ?? [:]
+            let documented = schemas["ErrorCode"]?["enum"] as? [String] ?? []
+
+            // Then its ErrorCode enum lists each code of APIErrorCode once, and nothing else
+            #expect(documented.count == Set(documented).count, "a code listed twice")
+            #expect(Set(documented) == Set(APIErrorCode.allCases.map(\.rawValue)))
+            #expect(documented.count == APIErrorCode.allCases.count)
+            // And the error shape's code refers to that enum
+            let error = schemas["Error"]?["properties"] as? [String: [String: Any]]
+            let inner = error?["error"]?["properties"] as? [String: [String: Any]]
+            let choices = inner?["code"]?["anyOf"] as? [[String: Any]] ?? []
+            #expect(choices.contains { $0["$ref"] as? String == "#/components/schemas/ErrorCode" }, "\(choices)")
+            // And every shared error response has the Error body
+            let responses = components["responses"] as? [String: [String: Any]] ?? [:]
+            #expect(responses.count >= 9)
+            for (name, response) in responses {
+                let content = response["content"] as? [String: [String: Any]]
+                let schema = content?["application/json"]?["schema"] as? [String: Any]
+                #expect(schema?["$ref"] as? String == "#/components/schemas/Error", "response \(name)")
+            }
+        }
+    }
+
+    @Test("an error the server answers carries a documented code")
+    func answeredErrorCodesAreDocumented() async throws {
+        try await withStandardServer { client, tenant, _ in
+            let documented = Set(APIErrorCode.allCases.map(\.rawValue))
+            // When requests fail for different reasons: no token, an unknown user, a body of the wrong shape, a body that is not JSON
+            let answers = [
+                try await client.get("\(StandardTenant.base)/users"),
+                try await client.get("\(StandardTenant.base)/users/nobody", token: tenant.admin.presented),
+                try await client.send(
+                    .post, "\(StandardTenant.base)/users", token: tenant.admin.presented, json: #"{"userName": 1}"#),
+                try await client.send(.post, "\(StandardTenant.base)/users", token: tenant.admin.presented, json: "{"),
+            ]
+            // Then each is in the error shape with a code of APIErrorCode
+            #expect(answers.map(\.status) == [401, 404, 422, 400], "\(answers)")
+            for answer in answers {
+                let error = try answer.object()["error"] as? [String: Any]
+                let code = error?["code"] as? String ?? ""
+                #expect(documented.contains(code), "\(answer)")
+            }
+        }
+    }
+
+    @Test("a generated operation reads its JSON body whatever the Content-Type, and refuses deep nesting as 400")
+    func generatedOperationBodies() async throws {
+        try await withStandardServer { client, tenant, _ in
+            let admin = tenant.admin.presented
+            // When a satellite is created with the form type `curl -d` sends, and with JSON nested 40 deep
+            let form = try await client.send(
+                .post, "\(StandardTenant.base)/satellites", token: admin, body: Data(#"{"name": "bergen"}"#.utf8),
+                headers: [.contentType: "application/x-www-form-urlencoded"])
+            let deep = try await client.send(
+                .post, "\(StandardTenant.base)/satellites", token: admin,
+                json: String(repeating: "[", count: 40) + String(repeating: "]", count: 40))
+            // Then the first is created as JSON, the second is 400 malformed before any decoding
+            #expect(form.status == 201, "\(form)")
+            #expect(try form.object()["name"] as? String == "bergen")
+            #expect(deep.status == 400, "\(deep)")
+            #expect((try deep.object()["error"] as? [String: Any])?["code"] as? String == "malformed")
+        }
+    }
+
     // MARK: - Operator routes
 
     @Test("an operator lists the tenants")

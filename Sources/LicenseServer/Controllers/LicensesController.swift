@@ -57,7 +57,7 @@ struct LicensesController {
                 tenant: tenant, package: Data(package.readableBytesView), actor: context.actor, now: Date())
             guard preview.canBeActivated else {
                 throw APIError(
-                    .conflict, code: LicenseRefusal.Code.countBelowInUse.rawValue, preview.reason ?? "cannot be activated")
+                    .conflict, code: .countBelowInUse, preview.reason ?? "cannot be activated")
             }
             snapshots.invalidate(tenant)
             return try JSONResponse.make(preview)

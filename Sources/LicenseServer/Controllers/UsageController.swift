@@ -59,7 +59,7 @@ struct UsageController {
                 let result = try await store.ingestUsage(tenant: tenant, events, users: users, now: now)
                 return try JSONResponse.make(result)
             } catch let rejected as UsageBatchRejected {
-                throw APIError(.unprocessableContent, code: "invalid-batch", rejected.description, details: rejected.problems)
+                throw APIError(.unprocessableContent, code: .invalidBatch, rejected.description, details: rejected.problems)
             }
         }
         group.get("usage") { request, context in

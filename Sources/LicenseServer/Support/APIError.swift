@@ -3,6 +3,7 @@ import Hummingbird
 import LicenseCore
 import LicenseStore
 import Logging
+import OpenAPIRuntime
 
 /// The one error shape of the API: `{"error": {"code": "…", "message": "…"}}`.
 public struct APIError: HTTPResponseError, Sendable {
@@ -12,7 +13,12 @@ public struct APIError: HTTPResponseError, Sendable {
     /// Per-item problems of a batch, when there are any.
     public let details: [BatchProblem]?
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String, details: [BatchProblem]? = nil) {
+    public init(_ status: HTTPResponse.Status, code: APIErrorCode, _ message: String, details: [BatchProblem]? = nil) {
+        self.init(status, code: code.rawValue, message, details: details)
+    }
+
+    /// A code outside `APIErrorCode`: only `http-NNN`, for a framework's client error of another status.
+    private init(_ status: HTTPResponse.Status, code: String, _ message: String, details: [BatchProblem]? = nil) {
         self.status = status
         self.code = code
         self.message = message
@@ -37,47 +43,49 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static func unauthorized(_ message: String = "a bearer token is required") -> APIError {
-        APIError(.unauthorized, code: "unauthorized", message)
+        APIError(.unauthorized, code: .unauthorized, message)
     }
-    static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message) }
-    static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not-found", message) }
-    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "malformed", message) }
-    static func invalid(_ message: String) -> APIError { APIError(.unprocessableContent, code: "invalid-input", message) }
+    static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: .forbidden, message) }
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, code: .notFound, message) }
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: .malformed, message) }
+    static func invalid(_ message: String) -> APIError { APIError(.unprocessableContent, code: .invalidInput, message) }
 
     /// Maps any error to the API's shape, in one place. Unknown errors become a generic 500; the caller logs them.
     static func from(_ error: any Error) -> APIError? {
         switch error {
         case let error as APIError:
             return error
+        case let error as ServerError:
+            return from(error)
         case let error as LicenseInputError:
             switch error {
             case .unknownUser, .unknownModule, .unknownSatellite, .unknownTenant, .unknownEvent:
-                return APIError(.notFound, code: error.code, error.description)
+                return APIError(.notFound, code: APIErrorCode(error), error.description)
             case .malformedPackage:
-                return APIError(.badRequest, code: error.code, error.description)
+                return APIError(.badRequest, code: APIErrorCode(error), error.description)
             case .duplicate:
-                return APIError(.conflict, code: error.code, error.description)
+                return APIError(.conflict, code: APIErrorCode(error), error.description)
             case .invalid, .badSignature, .untrustedCertificate, .certificateExpired, .foreignPackage:
-                return APIError(.unprocessableContent, code: error.code, error.description)
+                return APIError(.unprocessableContent, code: APIErrorCode(error), error.description)
             }
         case let refusal as LicenseRefusal:
-            return APIError(.conflict, code: refusal.code.rawValue, refusal.message)
+            return APIError(.conflict, code: APIErrorCode(refusal.code), refusal.message)
         case let error as UserImportFailed:
             // The status of what stopped the import, with how far it came (those users stay) and why.
             guard let cause = from(error.cause) else { return nil }
             return APIError(cause.status, code: cause.code, error.description)
         case let error as StoreUnavailable:
-            return APIError(.serviceUnavailable, code: "database-unavailable", "the database is unavailable: \(error.message)")
+            return APIError(.serviceUnavailable, code: .databaseUnavailable, "the database is unavailable: \(error.message)")
         case let error as StoreBusy:
-            return APIError(.serviceUnavailable, code: "database-busy", "the database is busy: \(error.message); try again")
+            return APIError(.serviceUnavailable, code: .databaseBusy, "the database is busy: \(error.message); try again")
         case let error as HTTPError:
-            let code: String
+            let code: APIErrorCode
             switch error.status {
-            case .contentTooLarge: code = "body-too-large"
-            case .notFound: code = "not-found"
-            case .methodNotAllowed: code = "method-not-allowed"
-            case .badRequest: code = "malformed"
-            default: code = "http-\(error.status.code)"
+            case .contentTooLarge: code = .bodyTooLarge
+            case .notFound: code = .notFound
+            case .methodNotAllowed: code = .methodNotAllowed
+            case .badRequest: code = .malformed
+            default: return APIError(error.status, code: "http-\(error.status.code)", error.body ?? error.status.reasonPhrase)
             }
             let message =
                 error.status == .contentTooLarge
@@ -85,12 +93,88 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(error.status, code: code, message)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
             // `RequestBody.collect(upTo:)` throws NIO's too-many-bytes error for a body over the limit.
-            return APIError(.contentTooLarge, code: "body-too-large", "the request body is larger than the limit")
+            return APIError(.contentTooLarge, code: .bodyTooLarge, "the request body is larger than the limit")
         case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
             // Other client errors of the framework keep their status, in the API's shape.
             return APIError(error.status, code: "http-\(error.status.code)", error.status.reasonPhrase)
         default:
             return nil
+        }
+    }
+}
+
+/// Every code of the API's errors but `http-NNN` (a framework's client error of a status the API gives no code of its
+/// own): the document's `ErrorCode` lists exactly these (`OperationsTests` compares them). The codes of the core's errors
+/// are mapped by exhaustive switches, so a new core code does not compile until it is named here.
+public enum APIErrorCode: String, CaseIterable, Sendable {
+    // The server's own.
+    case unauthorized, forbidden, malformed, `internal`
+    case notFound = "not-found"
+    case invalidInput = "invalid-input"
+    case bodyTooLarge = "body-too-large"
+    case methodNotAllowed = "method-not-allowed"
+    case databaseUnavailable = "database-unavailable"
+    case databaseBusy = "database-busy"
+    case invalidBatch = "invalid-batch"
+    // Input errors (`LicenseInputError`).
+    case malformedPackage = "malformed-package"
+    case badSignature = "bad-signature"
+    case untrustedCertificate = "untrusted-certificate"
+    case certificateExpired = "certificate-expired"
+    case foreignPackage = "foreign-package"
+    case unknownUser = "unknown-user"
+    case unknownModule = "unknown-module"
+    case unknownSatellite = "unknown-satellite"
+    case unknownTenant = "unknown-tenant"
+    case unknownEvent = "unknown-event"
+    case duplicate
+    // Refusals (`LicenseRefusal.Code`).
+    case noFreeSeat = "no-free-seat"
+    case wrongModuleType = "wrong-module-type"
+    case hiddenModule = "hidden-module"
+    case userTypeNotAllowed = "user-type-not-allowed"
+    case prerequisiteMissing = "prerequisite-missing"
+    case planAlreadyAssigned = "plan-already-assigned"
+    case hasDependents = "has-dependents"
+    case notAssigned = "not-assigned"
+    case ownerExpired = "owner-expired"
+    case notNewer = "not-newer"
+    case countBelowInUse = "count-below-in-use"
+    case integrity
+    case eventConflict = "event-conflict"
+
+    init(_ error: LicenseInputError) {
+        switch error {
+        case .invalid: self = .invalidInput
+        case .malformedPackage: self = .malformedPackage
+        case .badSignature: self = .badSignature
+        case .untrustedCertificate: self = .untrustedCertificate
+        case .certificateExpired: self = .certificateExpired
+        case .foreignPackage: self = .foreignPackage
+        case .unknownUser: self = .unknownUser
+        case .unknownModule: self = .unknownModule
+        case .unknownSatellite: self = .unknownSatellite
+        case .unknownTenant: self = .unknownTenant
+        case .unknownEvent: self = .unknownEvent
+        case .duplicate: self = .duplicate
+        }
+    }
+
+    init(_ code: LicenseRefusal.Code) {
+        switch code {
+        case .noFreeSeat: self = .noFreeSeat
+        case .wrongModuleType: self = .wrongModuleType
+        case .hiddenModule: self = .hiddenModule
+        case .userTypeNotAllowed: self = .userTypeNotAllowed
+        case .prerequisiteMissing: self = .prerequisiteMissing
+        case .planAlreadyAssigned: self = .planAlreadyAssigned
+        case .hasDependents: self = .hasDependents
+        case .notAssigned: self = .notAssigned
+        case .ownerExpired: self = .ownerExpired
+        case .notNewer: self = .notNewer
+        case .countBelowInUse: self = .countBelowInUse
+        case .integrity: self = .integrity
+        case .eventConflict: self = .eventConflict
         }
     }
 }
@@ -105,7 +189,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if let mapped = APIError.from(error) { throw mapped }
             context.logger.error(
                 "unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
-            throw APIError(.internalServerError, code: "internal", "an unexpected error occurred; it has been logged")
+            throw APIError(.internalServerError, code: .internal, "an unexpected error occurred; it has been logged")
         }
     }
 }

@@ -36,8 +36,11 @@ enum PathValue {
     }
 
     static func module(_ context: LicenseRequestContext) throws -> ModuleKey {
-        let owner = try decoded(context, "owner")
-        let module = try decoded(context, "module")
+        try module(owner: try decoded(context, "owner"), module: try decoded(context, "module"))
+    }
+
+    /// An owner and a module, decoded from the path: 422 when either is not a valid name.
+    static func module(owner: String, module: String) throws -> ModuleKey {
         do {
             try Validate.ownerName(owner)
             try Validate.moduleName(module.lowercased())
@@ -48,7 +51,11 @@ enum PathValue {
     }
 
     static func name(_ context: LicenseRequestContext, _ parameter: String, field: String) throws -> String {
-        let value = try decoded(context, parameter)
+        try name(try decoded(context, parameter), field: field)
+    }
+
+    /// A name decoded from the path (a user's, a satellite's): 422 when it is not a valid identifier.
+    static func name(_ value: String, field: String) throws -> String {
         do { try Validate.identifier(value, field: field) } catch { throw APIError.invalid(error.description) }
         return value
     }
