@@ -234,6 +234,20 @@ struct OperationsTests {
         }
     }
 
+    @Test("a date that is not ISO 8601 in a generated operation's body is 422 invalid-input")
+    func generatedOperationBadDate() async throws {
+        try await withStandardServer { client, tenant, _ in
+            // When an event is raised with an expected finish that is not a date
+            let result = try await client.send(
+                .post, "\(StandardTenant.base)/events", token: tenant.admin.presented,
+                json: #"{"key": "no-travel", "message": "m", "expectedFinish": "soon"}"#)
+            // Then it is 422 invalid-input, naming the value
+            #expect(result.status == 422, "\(result)")
+            #expect(result.errorCode == "invalid-input", "\(result)")
+            #expect(result.text.contains("soon"), "\(result)")
+        }
+    }
+
     @Test("a tariff's price is kept exact, as a decimal number")
     func tariffPriceIsExact() async throws {
         try await withStandardServer { client, tenant, _ in
