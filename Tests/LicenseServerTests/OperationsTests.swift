@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import LicenseCore
-import LicenseServer
 import LicenseTestSupport
 import Testing
+
+@testable import LicenseServer
 
 /// What operators use: `/health`, `/metrics`, `/openapi.json` and the tenant routes for operator tokens.
 @Suite("Operations routes")
@@ -159,6 +160,105 @@ struct OperationsTests {
             #expect(try form.object()["name"] as? String == "bergen")
             #expect(deep.status == 400, "\(deep)")
             #expect((try deep.object()["error"] as? [String: Any])?["code"] as? String == "malformed")
+        }
+    }
+
+    @Test(
+        "every generated operation has its access and body rule, and only the hot paths and /health, /metrics, /openapi.json are not generated"
+    )
+    func generatedOperationsHaveRules() async throws {
+        try await withStandardServer { client, _, _ in
+            // Given the document's operations
+            let paths = try await client.get("/openapi.json").object()["paths"] as? [String: [String: Any]] ?? [:]
+            let ids = Set(paths.values.flatMap { $0.values.compactMap { ($0 as? [String: Any])?["operationId"] as? String } })
+            let handRegistered: Set = ["health", "metrics", "openapi", "checkLicense", "loginCheck", "ingestUsage"]
+            // Then every other one has a rule, and there is no rule of an operation that is not generated
+            #expect(ids.isSuperset(of: handRegistered))
+            #expect(Set(OperationRule.all.keys) == ids.subtracting(handRegistered))
+        }
+    }
+
+    @Test("a generated route refuses a token of a role that may not before it reads the body")
+    func generatedOperationAccessComesFirst() async throws {
+        try await withStandardServer { client, tenant, _ in
+            // When a reader posts a malformed user and an empty event patch
+            let user = try await client.send(
+                .post, "\(StandardTenant.base)/users", token: tenant.reader.presented, json: "{")
+            let event = try await client.send(.patch, "\(StandardTenant.base)/events/1", token: tenant.reader.presented, json: "")
+            // Then both are 403, as before the routes were generated
+            #expect(user.status == 403, "\(user)")
+            #expect(event.status == 403, "\(event)")
+        }
+    }
+
+    @Test("a generated route reads its path and query values as the hand-registered routes did")
+    func generatedOperationInput() async throws {
+        try await withStandardServer { client, tenant, _ in
+            let admin = tenant.admin.presented
+            // When a path value is not UTF-8, an event id is not a number, and booleans are written 1 and TRUE
+            let badEscape = try await client.get("\(StandardTenant.base)/users/%ff", token: admin)
+            let badID = try await client.get("\(StandardTenant.base)/events/soon", token: admin)
+            let counts = try await client.get("\(StandardTenant.base)/counts/users?activeOnly=1", token: admin)
+            let cascade = try await client.send(
+                .delete, "\(StandardTenant.base)/users/ada/licenses/superoffice/user?cascade=TRUE", token: admin)
+            // Then the first is 400 malformed, the second 422, and the booleans are read
+            #expect(badEscape.status == 400, "\(badEscape)")
+            #expect(badEscape.errorCode == "malformed", "\(badEscape)")
+            #expect(badID.status == 422, "\(badID)")
+            #expect(badID.errorCode == "invalid-input", "\(badID)")
+            #expect(counts.status == 200, "\(counts)")
+            #expect(try counts.object()["activeOnly"] as? Bool == true, "\(counts)")
+            #expect(cascade.status == 200, "\(cascade)")
+        }
+    }
+
+    @Test("PATCH of an event leaves an absent expectedFinish as it is and clears a null one")
+    func eventPatchAbsentAndNull() async throws {
+        try await withStandardServer { client, tenant, _ in
+            let admin = tenant.admin.presented
+            let events = "\(StandardTenant.base)/events"
+            let tomorrow = ISO8601.string(Date().addingTimeInterval(86_400).wholeSeconds)
+            let event = try await client.send(
+                .post, events, token: admin, json: #"{"key": "no-travel", "message": "m", "expectedFinish": "\#(tomorrow)"}"#
+            ).decode(SystemEvent.self)
+            // When the message is changed without naming expectedFinish, then expectedFinish is set to null
+            let absent = try await client.send(.patch, "\(events)/\(event.id)", token: admin, json: #"{"message": "n"}"#)
+            let null = try await client.send(.patch, "\(events)/\(event.id)", token: admin, json: #"{"expectedFinish": null}"#)
+            // Then the first keeps the finish time and changes the message, the second clears it
+            #expect(absent.status == 200, "\(absent)")
+            #expect(try absent.decode(SystemEvent.self).expectedFinish.map(ISO8601.string) == tomorrow, "\(absent)")
+            #expect(try absent.decode(SystemEvent.self).message == "n", "\(absent)")
+            #expect(null.status == 200, "\(null)")
+            #expect(try null.decode(SystemEvent.self).expectedFinish == nil, "\(null)")
+            #expect(try null.decode(SystemEvent.self).message == "n", "\(null)")
+        }
+    }
+
+    @Test("a date that is not ISO 8601 in a generated operation's body is 422 invalid-input")
+    func generatedOperationBadDate() async throws {
+        try await withStandardServer { client, tenant, _ in
+            // When an event is raised with an expected finish that is not a date
+            let result = try await client.send(
+                .post, "\(StandardTenant.base)/events", token: tenant.admin.presented,
+                json: #"{"key": "no-travel", "message": "m", "expectedFinish": "soon"}"#)
+            // Then it is 422 invalid-input, naming the value
+            #expect(result.status == 422, "\(result)")
+            #expect(result.errorCode == "invalid-input", "\(result)")
+            #expect(result.text.contains("soon"), "\(result)")
+        }
+    }
+
+    @Test("a tariff's price is kept exact, as a decimal number")
+    func tariffPriceIsExact() async throws {
+        try await withStandardServer { client, tenant, _ in
+            // When a tariff is set with a price binary floating point cannot hold
+            let body =
+                #"{"service": "storage", "includedBase": 1, "includedPerUser": 0, "unitSize": 1, "pricePerUnit": 0.1, "currency": "EUR"}"#
+            let result = try await client.send(
+                .put, "\(StandardTenant.base)/usage/tariff", token: tenant.admin.presented, json: body)
+            // Then it is answered as sent
+            #expect(result.status == 200, "\(result)")
+            #expect(result.text.contains(#""pricePerUnit":0.1,"#), "\(result)")
         }
     }
 

@@ -38,7 +38,8 @@ extension TestInstallation {
 /// A value for each path parameter of the routes, on the standard data.
 private func samplePath(_ route: ServerRoute, eventID: Int64) throws -> String {
     let values = [
-        "{tenant}": acme, "{user}": "ada", "{owner}": "superoffice", "{module}": "web", "{id}": String(eventID),
+        "{tenant}": acme, "{user}": "ada", "{userName}": "ada", "{owner}": "superoffice", "{module}": "web",
+        "{id}": String(eventID),
         "**": "no-such-page",
     ]
     var path = route.path

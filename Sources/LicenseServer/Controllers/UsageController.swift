@@ -3,7 +3,8 @@ import Hummingbird
 import LicenseCore
 import LicenseStore
 
-/// `/api/v1/tenants/{tenant}/usage`: metered services (DESIGN §8).
+/// Usage ingestion, `POST /api/v1/tenants/{tenant}/usage/events`: a hot path registered by hand (openapi.yaml still
+/// describes it, `ingestUsage`), with its fast reader of the plain batch form.
 struct UsageController {
     let store: any LicenseStoring
     let snapshots: SnapshotCache
@@ -11,32 +12,6 @@ struct UsageController {
 
     struct Batch: Decodable {
         var events: [UsageEvent]
-    }
-
-    struct TariffList: Codable {
-        var tariffs: [Tariff]
-    }
-
-    struct TariffBody: Decodable {
-        var service: String
-        var includedBase: Int64
-        var includedPerUser: Int64
-        var unitSize: Int64
-        var pricePerUnit: Decimal
-        var currency: String
-    }
-
-    static func month(_ request: Request) throws -> Month {
-        guard let text = request.uri.queryParameters["month"] else { return Month(containing: Date()) }
-        do { return try Month(parsing: String(text)) } catch { throw APIError.invalid(error.description) }
-    }
-
-    func report(tenant: String, month: Month) async throws -> UsageReport {
-        let snapshot = try await snapshots.snapshot(tenant)
-        return MeteringRule.report(
-            month: month, services: try await store.services(tenant: tenant), tariffs: try await store.tariffs(tenant: tenant),
-            aggregates: try await store.usageAggregates(tenant: tenant, month: month),
-            userCounts: snapshot.userCounts(activeOnly: false), now: Date())
     }
 
     /// The events of a batch body: its plain form read directly (`UsageBatchJSON`), anything else by the JSON decoder,
@@ -62,33 +37,54 @@ struct UsageController {
                 throw APIError(.unprocessableContent, code: .invalidBatch, rejected.description, details: rejected.problems)
             }
         }
-        group.get("usage") { request, context in
-            try context.require(.read)
-            return try JSONResponse.make(try await report(tenant: try context.tenant(), month: try Self.month(request)))
-        }
-        group.get("usage/invoice") { request, context in
-            try context.require(.read)
-            let tenant = try context.tenant()
-            let month = try Self.month(request)
-            let report = try await report(tenant: tenant, month: month)
-            return try JSONResponse.make(
-                MeteringRule.invoice(month: month, usages: report.services, tariffs: try await store.tariffs(tenant: tenant)))
-        }
-        group.get("usage/tariff") { _, context in
-            try context.require(.read)
-            let tariffs = try await store.tariffs(tenant: try context.tenant())
-            return try JSONResponse.make(TariffList(tariffs: tariffs.values.sorted { $0.service < $1.service }))
-        }
-        group.put("usage/tariff") { request, context in
-            try context.require(.write)
-            let tenant = try context.tenant()
-            let body = try await request.decodeJSON(TariffBody.self, context: context)
-            let tariff = Tariff(
-                service: body.service, includedBase: body.includedBase, includedPerUser: body.includedPerUser,
-                unitSize: body.unitSize, pricePerUnit: body.pricePerUnit, currency: body.currency)
-            try await store.setTariff(tenant: tenant, tariff, actor: context.actor, now: Date())
-            return try JSONResponse.make(tariff)
-        }
+    }
+}
+
+/// `/api/v1/tenants/{tenant}/usage`, its invoice and tariffs: metered services (DESIGN §8), generated operations
+/// (`tags: usage`, but the ingestion).
+extension TenantAPI {
+    func usageReport(_ input: Operations.UsageReport.Input) async throws -> Operations.UsageReport.Output {
+        let report = try await usage(tenant: try CurrentRequest.current().tenant(), month: try Self.month(input.query.month))
+        return .ok(.init(body: .json(try .init(converting: report))))
+    }
+
+    func usageInvoice(_ input: Operations.UsageInvoice.Input) async throws -> Operations.UsageInvoice.Output {
+        let tenant = try CurrentRequest.current().tenant()
+        let month = try Self.month(input.query.month)
+        let report = try await usage(tenant: tenant, month: month)
+        let invoice = MeteringRule.invoice(
+            month: month, usages: report.services, tariffs: try await store.tariffs(tenant: tenant))
+        return .ok(.init(body: .json(try .init(converting: invoice))))
+    }
+
+    func listTariffs(_ input: Operations.ListTariffs.Input) async throws -> Operations.ListTariffs.Output {
+        let tariffs = try await store.tariffs(tenant: try CurrentRequest.current().tenant())
+        let list = try tariffs.values.sorted { $0.service < $1.service }.map { try Components.Schemas.Tariff(converting: $0) }
+        return .ok(.init(body: .json(.init(tariffs: list))))
+    }
+
+    func setTariff(_ input: Operations.SetTariff.Input) async throws -> Operations.SetTariff.Output {
+        let context = try CurrentRequest.current()
+        guard case .json(let body) = input.body else { throw APIError.badRequest("the request body is empty; expected JSON") }
+        let tariff = Tariff(
+            service: body.service, includedBase: Int64(body.includedBase), includedPerUser: Int64(body.includedPerUser),
+            unitSize: Int64(body.unitSize), pricePerUnit: body.pricePerUnit, currency: body.currency)
+        try await store.setTariff(tenant: try context.tenant(), tariff, actor: context.actor, now: Date())
+        return .ok(.init(body: .json(try .init(converting: tariff))))
+    }
+
+    /// The `month` query parameter: the running month (UTC) when absent, 422 when it is not `YYYY-MM`.
+    private static func month(_ text: String?) throws -> Month {
+        guard let text else { return Month(containing: Date()) }
+        do { return try Month(parsing: text) } catch { throw APIError.invalid(error.description) }
+    }
+
+    private func usage(tenant: String, month: Month) async throws -> UsageReport {
+        let snapshot = try await snapshots.snapshot(tenant)
+        return MeteringRule.report(
+            month: month, services: try await store.services(tenant: tenant), tariffs: try await store.tariffs(tenant: tenant),
+            aggregates: try await store.usageAggregates(tenant: tenant, month: month),
+            userCounts: snapshot.userCounts(activeOnly: false), now: Date())
     }
 }
 

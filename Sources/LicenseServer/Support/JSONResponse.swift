@@ -50,13 +50,33 @@ enum PathValue {
         return ModuleKey(owner: owner, module: module)
     }
 
-    static func name(_ context: LicenseRequestContext, _ parameter: String, field: String) throws -> String {
-        try name(try decoded(context, parameter), field: field)
-    }
-
     /// A name decoded from the path (a user's, a satellite's): 422 when it is not a valid identifier.
     static func name(_ value: String, field: String) throws -> String {
         do { try Validate.identifier(value, field: field) } catch { throw APIError.invalid(error.description) }
+        return value
+    }
+
+    /// An event id: a positive whole number, else 422.
+    static func eventID(_ text: String) throws -> Int64 {
+        guard let id = Int64(text), id > 0 else { throw APIError.invalid("event ids are positive whole numbers") }
+        return id
+    }
+}
+
+/// Query parameters parsed strictly: a bad value is a 422 that names it.
+enum QueryValue {
+    static func bool(_ text: String, name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError.invalid("query parameter \(name) must be true or false")
+        }
+    }
+
+    static func int(_ text: String, name: String, range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw APIError.invalid("query parameter \(name) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
         return value
     }
 }

@@ -129,10 +129,16 @@ final class RequestMetrics: @unchecked Sendable {
         (histogram ?? makeHistogram(key)).record(ContinuousClock.now - start)
     }
 
+    /// A route's label: its path, with the user's parameter called `{user}` as before the routes were generated from
+    /// openapi.yaml (which names it `{userName}`, and the router needs one name), so a user's routes keep their series.
+    static func label(_ route: String) -> String {
+        route.replacingOccurrences(of: "{userName}", with: "{user}")
+    }
+
     private func makeCounter(_ key: RouteKey, status: Int) -> Prometheus.Counter {
         let counter = registry.makeCounter(
             descriptor: MetricNames.requests,
-            labels: [("route", key.route), ("method", key.method.rawValue), ("status", String(status))])
+            labels: [("route", Self.label(key.route)), ("method", key.method.rawValue), ("status", String(status))])
         lock.withLock {
             if counters.count < Self.handleLimit { counters[CounterKey(route: key, status: status)] = counter }
         }
@@ -141,7 +147,7 @@ final class RequestMetrics: @unchecked Sendable {
 
     private func makeHistogram(_ key: RouteKey) -> DurationHistogram {
         let histogram = registry.makeDurationHistogram(
-            descriptor: MetricNames.requestDuration, labels: [("route", key.route), ("method", key.method.rawValue)],
+            descriptor: MetricNames.requestDuration, labels: [("route", Self.label(key.route)), ("method", key.method.rawValue)],
             buckets: Self.buckets)
         lock.withLock {
             if histograms.count < Self.handleLimit { histograms[key] = histogram }
