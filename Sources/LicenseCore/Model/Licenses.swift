@@ -10,8 +10,8 @@ public struct ModuleLicense: Codable, Sendable, Equatable {
     public var count: Int
     /// Empty means every user type is allowed.
     public var allowedUserTypes: [UserType]
-    public var extraFlags: Int
-    public var extraInfo: String?
+    public var extraFlags: Int { didSet { planModules = Self.planModules(extraFlags: extraFlags, extraInfo: extraInfo) } }
+    public var extraInfo: String? { didSet { planModules = Self.planModules(extraFlags: extraFlags, extraInfo: extraInfo) } }
     public var sortOrder: Int
     public var unrestricted: Bool
     public var hidden: Bool
@@ -37,14 +37,18 @@ public struct ModuleLicense: Codable, Sendable, Equatable {
         self.unrestricted = unrestricted
         self.hidden = hidden
         self.prerequisite = prerequisite
+        self.planModules = Self.planModules(extraFlags: extraFlags, extraInfo: extraInfo)
     }
 
     /// A user plan: `ExtraFlags` bit 1 set.
     public var isPlan: Bool { extraFlags & 1 == 1 }
 
-    /// The modules a plan grants, from `ExtraInfo "set=a,b,c"`. Empty for a module that is not a plan.
-    public var planModules: [String] {
-        guard isPlan, let info = extraInfo else { return [] }
+    /// The modules a plan grants, from `ExtraInfo "set=a,b,c"`. Empty for a module that is not a plan. Worked out
+    /// when the flags or the info are set: decisions and snapshot updates ask for it on every write.
+    public private(set) var planModules: [String] = []
+
+    static func planModules(extraFlags: Int, extraInfo: String?) -> [String] {
+        guard extraFlags & 1 == 1, let info = extraInfo else { return [] }
         for part in info.split(separator: ";") {
             let trimmed = part.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("set=") {
