@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 /// A module of `SPEC.json` (`licensing issuer issue`); unset fields are left out of the file.
@@ -107,11 +108,11 @@ struct Fixture: Sendable {
     }
 
     /// Runs `licensing ARGS --data <fixture data>`.
-    func licensing(_ arguments: String..., stdin: Data? = nil) async throws -> CLIResult {
+    func licensing(_ arguments: String..., stdin: Data? = nil) async throws -> ProcessResult {
         try await CLI.run(arguments + ["--data", dataPath], stdin: stdin)
     }
 
-    func licensing(arguments: [String], stdin: Data? = nil) async throws -> CLIResult {
+    func licensing(arguments: [String], stdin: Data? = nil) async throws -> ProcessResult {
         try await CLI.run(arguments + ["--data", dataPath], stdin: stdin)
     }
 
@@ -209,17 +210,6 @@ struct CountUsersJSON: Decodable {
     var plans: Count
 }
 
-struct VerifyJSON: Decodable {
-    struct Problem: Decodable, CustomStringConvertible {
-        var table: String
-        var key: String
-        var problem: String
-        var description: String { "\(table) \(key): \(problem)" }
-    }
-    var ok: Bool
-    var problems: [Problem]
-}
-
 struct UserListJSON: Decodable {
     struct Module: Decodable {
         var module: String
@@ -248,7 +238,7 @@ struct ErrorJSON: Decodable {
     var error: Body
 }
 
-extension CLIResult {
+extension ProcessResult {
     /// The `--json` error document on stdout, checked to be the only thing there (the keys `error`, `code`, `message`
     /// and nothing else) and to carry the message stderr shows.
     func errorJSON(sourceLocation: SourceLocation = #_sourceLocation) throws -> ErrorJSON.Body {
