@@ -57,12 +57,25 @@ struct AdminPagesTests {
             for words in upload.mentions {
                 #expect(result.text.contains(words), "the page should say \(words): \(result.text.prefix(3_000))")
             }
-            // Nothing is pending: the preview leads back to the upload page, and the licenses are as they were.
-            let preview = try await browser.get("/admin/activation/preview")
-            #expect(preview.status == 303 && preview.headers[.location] == "/admin/activation", "\(preview)")
-            let after = try await client.get("\(Self.base)/licenses", token: tenant.admin.presented)
-            #expect(after.body == before.body)
+            try await Self.expectNothingPending(browser, licenses: before, tenant: tenant)
         }
+    }
+
+    /// Nothing is loaded: the preview and activation lead back to the upload page, and the licenses are as `before`.
+    static func expectNothingPending(
+        _ browser: AdminBrowser, licenses before: HTTPResult, tenant: StandardTenant,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let preview = try await browser.get("/admin/activation/preview")
+        #expect(
+            preview.status == 303 && preview.headers[.location] == "/admin/activation", "\(preview)",
+            sourceLocation: sourceLocation)
+        let activate = try await browser.post("/admin/activation/activate", [])
+        #expect(
+            activate.status == 303 && activate.headers[.location] == "/admin/activation", "\(activate)",
+            sourceLocation: sourceLocation)
+        let after = try await browser.client.get("\(base)/licenses", token: tenant.admin.presented)
+        #expect(after.body == before.body, sourceLocation: sourceLocation)
     }
 
     @Test("cancelling a loaded package discards it: the pages say nothing was changed and the active package stays")
@@ -87,12 +100,7 @@ struct AdminPagesTests {
             #expect(
                 AdminBrowser.flashes("info", in: page) == ["The loaded license was discarded; nothing was changed."],
                 "\(AdminBrowser.flashes("info", in: page))")
-            let preview = try await browser.get("/admin/activation/preview")
-            #expect(preview.status == 303 && preview.headers[.location] == "/admin/activation", "\(preview)")
-            let activate = try await browser.post("/admin/activation/activate", [])
-            #expect(activate.status == 303 && activate.headers[.location] == "/admin/activation", "\(activate)")
-            let after = try await client.get("\(Self.base)/licenses", token: tenant.admin.presented)
-            #expect(after.body == before.body)
+            try await Self.expectNothingPending(browser, licenses: before, tenant: tenant)
         }
     }
 
