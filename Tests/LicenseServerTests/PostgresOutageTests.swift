@@ -88,10 +88,12 @@ struct PostgresOutageTests {
             let json = try await installation.licensing(arguments + ["--tenant", StandardTenant.id, "--json"])
             let elapsed = clock.now - start
             #expect(text.exitCode == 4, "\(text)")
-            #expect(text.stderr.contains("unavailable"), "\(text)")
+            let lastLine = text.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(lastLine == "error: database unavailable: no database connection within 5 s", "\(text)")
             #expect(json.exitCode == 4, "\(json)")
             let error = try json.jsonObject()["error"] as? [String: Any]
             #expect(error?["code"] as? String == "database-unavailable", "\(json)")
+            #expect(error?["message"] as? String == "database unavailable: no database connection within 5 s", "\(json)")
             #expect(elapsed < .seconds(30), "two commands took \(elapsed)")
         }
     }
