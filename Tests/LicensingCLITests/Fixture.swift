@@ -78,14 +78,26 @@ struct Fixture: Sendable {
     static func make(owners: [String] = [Fixture.owner]) async throws -> Fixture {
         let now = Date().timeIntervalSince1970.rounded(.down)
         let fixture = Fixture(sandbox: try Sandbox(), baseTime: Date(timeIntervalSince1970: now - 7 * 86_400))
-        try await CLI.run(["issuer", "root-key", "--out", fixture.rootKey]).requireSuccess()
-        for owner in owners {
-            try await CLI.run([
-                "issuer", "owner-key", "--owner", owner, "--root", fixture.rootKey, "--out", fixture.ownerKey(owner),
-            ])
-            .requireSuccess()
+        return try await fixture.removingOnFailure {
+            try await CLI.run(["issuer", "root-key", "--out", fixture.rootKey]).requireSuccess()
+            for owner in owners {
+                try await CLI.run([
+                    "issuer", "owner-key", "--owner", owner, "--root", fixture.rootKey, "--out", fixture.ownerKey(owner),
+                ])
+                .requireSuccess()
+            }
+            return fixture
         }
-        return fixture
+    }
+
+    /// Runs a setup `body`; removes the sandbox when it throws (the test never gets the fixture to remove it).
+    func removingOnFailure<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            remove()
+            throw error
+        }
     }
 
     /// `licensing init` for Acme AS / 4711-0001 trusting this fixture's root.
@@ -131,10 +143,12 @@ struct Fixture: Sendable {
     /// A tenant with the sample package of SUPEROFFICE active, issued at `baseTime`; returns the package path.
     static func licensed(owners: [String] = [Fixture.owner]) async throws -> (Fixture, String) {
         let fixture = try await make(owners: owners)
-        try await fixture.initTenant()
-        let package = try await fixture.issue(.sample(issuedAt: fixture.baseTime), as: "sample")
-        try await fixture.licensing("license", "activate", package).requireSuccess()
-        return (fixture, package)
+        return try await fixture.removingOnFailure {
+            try await fixture.initTenant()
+            let package = try await fixture.issue(.sample(issuedAt: fixture.baseTime), as: "sample")
+            try await fixture.licensing("license", "activate", package).requireSuccess()
+            return (fixture, package)
+        }
     }
 }
 
