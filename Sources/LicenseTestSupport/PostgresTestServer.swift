@@ -152,14 +152,10 @@ public actor PostgresTestServer {
 
     // MARK: - Implementation
 
-    /// The package root, found from this file's path (Sources/LicenseTestSupport/PostgresTestServer.swift).
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static let scriptPath = packageRoot.appendingPathComponent("scripts/postgres").path
+    static let scriptPath = LicensingBinary.packageRoot.appendingPathComponent("scripts/postgres").path
 
     /// `psql` from the same PostgreSQL as `initdb` (`LICENSING_POSTGRES_BIN`, else Debian's directory), else PATH's.
-    static let psqlPath: String = {
+    public static let psqlPath: String = {
         var candidates: [String] = []
         if let bin = ProcessInfo.processInfo.environment["LICENSING_POSTGRES_BIN"], !bin.isEmpty { candidates.append(bin) }
         candidates.append("/usr/lib/postgresql/15/bin")
@@ -209,15 +205,13 @@ public actor PostgresTestServer {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs a program to its end; stdout and stderr go to files, so no pipe can fill up and block it.
+    /// Runs a program to its end with `environment` added to the test process's: its status (128 + the signal when
+    /// one ended it), stdout and stderr.
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]
     ) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = try SpawnedProcess(
-            executable: executable, arguments: arguments,
-            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new })
-        let outcome = await process.wait()
-        return (outcome.signal.map { 128 + $0 } ?? outcome.exitCode, outcome.stdout, outcome.stderr)
+        let result = try await ChildProcess.run(executable, arguments, environment: environment)
+        return (result.signal.map { 128 + $0 } ?? result.exitCode, result.stdout, result.stderr)
     }
 }
 

@@ -29,6 +29,14 @@ public enum SQLiteFile {
             return lines.joined(separator: "\n") + "\n"
         }
     }
+
+    /// The integers the first column of `sql` selects, opened read-only.
+    public static func integers(_ path: String, _ sql: String) throws -> [Int64] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in try Int64.fetchAll(db, sql: sql) }
+    }
 }
 
 /// Holds SQLite's write lock (`BEGIN IMMEDIATE`) on a connection of its own, as another process in the middle of a

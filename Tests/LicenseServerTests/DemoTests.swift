@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LicenseTestSupport
 import Testing
 
 /// `licensing demo` as a new administrator starts it: output to a file, the README's curl examples, the shipped
@@ -32,16 +33,16 @@ struct DemoTests {
                     "demo", "--data", folder.appendingPathComponent("licensing-data").path, "--host", "127.0.0.1", "--port",
                     String(port),
                 ],
-                watched: true)
+                environment: Licensing.environment, watched: true)
             let demo = Demo(child: child, port: port, folder: folder)
             do {
                 let result = try await body(demo)
                 child.send(SIGTERM)
-                _ = await child.wait()
+                _ = try await child.wait(timeout: .seconds(60))
                 return result
             } catch {
-                child.send(SIGKILL)
-                _ = await child.wait()
+                child.kill9()
+                _ = try? await child.wait()
                 throw error
             }
         }
@@ -52,7 +53,7 @@ struct DemoTests {
                 if child.hasEnded { return true }
                 return (try? await client.get("/health").status) == 200
             }
-            if child.hasEnded { throw HarnessError("licensing demo ended: \(await child.wait())") }
+            if child.hasEnded { throw HarnessError("licensing demo ended: \(try await child.wait())") }
             guard waited.elapsed != nil else { throw HarnessError("no answer from /health within \(timeout)") }
         }
     }
@@ -78,7 +79,7 @@ struct DemoTests {
         "the README's curl examples run against the demo; the shipped upgrade previews with canBeActivated",
         .timeLimit(.minutes(3)))
     func readmeCurlExamples() async throws {
-        let readme = try String(contentsOf: Licensing.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: LicensingBinary.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: #"T=$(cat licensing-data/demo/admin-token)"#))
         let end = try #require(readme.range(of: "\n```", range: start.lowerBound..<readme.endIndex))
         let examples = String(readme[start.lowerBound..<end.lowerBound])

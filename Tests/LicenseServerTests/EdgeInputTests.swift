@@ -260,8 +260,9 @@ struct SignInForm: Sendable {
         return SignInForm(cookie: String(cookie), csrf: String(page.text[csrfStart.upperBound..<csrfEnd]))
     }
 
-    func signIn(_ client: APIClient, userName: String, password: String) async throws -> HTTPResult {
-        let fields = ["csrf": csrf, "tenant": StandardTenant.id, "userName": userName, "password": password]
+    func signIn(_ client: APIClient, userName: String, password: String, next: String? = nil) async throws -> HTTPResult {
+        var fields = ["csrf": csrf, "tenant": StandardTenant.id, "userName": userName, "password": password]
+        if let next { fields["next"] = next }
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
         let body = fields.map { name, value in
             "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"

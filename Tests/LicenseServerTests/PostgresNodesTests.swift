@@ -281,44 +281,8 @@ struct PostgresNodesTests {
         }
     }
 
-    // MARK: - Tampering with psql (acceptance 5)
-
-    @Test(
-        "a row edited with psql is named by verify (exit 3), a node grants nothing forged, untouched rows keep working",
-        arguments: PostgresTamper.allCases)
-    func tampered(_ tamper: PostgresTamper) async throws {
-        let base = try await TamperBase.shared.seeded()
-        try await PostgresInstallation.with(copying: base.installation) { installation in
-            // Given a copy of the clean, populated tenant
-            // When one row is edited behind the servers' back
-            let changed = try await installation.sql(try await tamper.sql(installation))
-            #expect(changed == "1", "the edit should change exactly one row: '\(changed)'")
-
-            // Then verify exits 3 and names the row
-            let verify = try await installation.licensing(["verify", "--json", "--tenant", StandardTenant.id])
-            #expect(verify.exitCode == 3, "\(verify)")
-            let report = try JSONDecoder().decode(VerifyOutput.self, from: Data(verify.stdout.utf8))
-            #expect(!report.ok)
-            let named = report.problems.contains { problem in
-                (tamper.tables.map { $0.contains(problem.table) } ?? true)
-                    && tamper.words.allSatisfy { "\(problem.key): \(problem.problem)".contains($0) }
-            }
-            #expect(named, "verify should name \(tamper.tables ?? []) with \(tamper.words); it reported \(report.problems)")
-
-            // And a node started on the database denies the forged grant and still grants what was not touched
-            try await installation.withNodes(1) { nodes in
-                let client = nodes[0].client
-                for probe in tamper.forged {
-                    let isGranted = try await probe.isGranted(client, token: base.token)
-                    #expect(!isGranted, "\(probe) must be denied after \(tamper)")
-                }
-                for probe in tamper.untouched {
-                    let isGranted = try await probe.isGranted(client, token: base.token)
-                    #expect(isGranted, "\(probe) touches no tampered row and must still be granted")
-                }
-            }
-        }
-    }
+    // MARK: - Attacks with psql (acceptance 5; the edits of one row are TamperTests' table, run on PostgreSQL by the
+    // CLI tests)
 
     @Test(
         "issue 12 with psql: a replayed, restored or deleted row, a hash written onto a user and an edited month are named by verify and grant nothing",
@@ -332,7 +296,7 @@ struct PostgresNodesTests {
             // Then verify exits 3 naming the table
             let verify = try await installation.licensing(["verify", "--json", "--tenant", StandardTenant.id])
             #expect(verify.exitCode == 3, "\(verify)")
-            let report = try JSONDecoder().decode(VerifyOutput.self, from: Data(verify.stdout.utf8))
+            let report = try verify.json(VerifyJSON.self)
             #expect(
                 report.problems.contains { attack.tables.contains($0.table) && $0.key.contains(attack.key) },
                 "verify should name \(attack.tables) \(attack.key); it reported \(report.problems)")
@@ -358,13 +322,15 @@ enum PostgresStateAttack: String, CaseIterable, Sendable, CustomTestStringConver
 
     var testDescription: String { rawValue }
 
-    static let tenant = PostgresTamper.tenant
+    static let tenant = "tenant_id = '\(StandardTenant.id)'"
+    static let alice = "(SELECT id FROM app_user WHERE \(tenant) AND user_name = 'alice')"
+    static let aliceWeb = "\(tenant) AND user_id = \(alice) AND owner_name = 'SUPEROFFICE' AND module_name = 'web'"
 
     func carryOut(_ installation: PostgresInstallation) async throws {
         let tenant = Self.tenant
         switch self {
         case .assignmentReplayed:
-            try await installation.sql("CREATE TABLE saved AS SELECT * FROM assignment WHERE \(PostgresTamper.aliceWeb)")
+            try await installation.sql("CREATE TABLE saved AS SELECT * FROM assignment WHERE \(Self.aliceWeb)")
             try await installation.cli(
                 "unassign", "--user", "alice", "--module", "superoffice.web", "--tenant", StandardTenant.id)
             try #require(try await installation.sql("INSERT INTO assignment SELECT * FROM saved RETURNING 1") == "1")
@@ -685,103 +651,4 @@ enum NodeProbe: Sendable, CustomStringConvertible {
             return try result.decode(LoginDecision.self).allowed
         }
     }
-}
-
-/// One edit of the PostgreSQL database with psql, what `verify` must report, and what a node must (not) grant.
-enum PostgresTamper: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case moduleCountChanged = "a module_license count changed"
-    case assignmentUserChanged = "an assignment's user_id changed"
-    case userCanLogInSet = "a user's can_log_in flag set"
-    case assignmentInserted = "an assignment inserted with a real one's seal"
-    case moduleRowDeleted = "a module_license row deleted"
-
-    var testDescription: String { rawValue }
-
-    static let tenant = "tenant_id = '\(StandardTenant.id)'"
-    static let alice = "(SELECT id FROM app_user WHERE \(tenant) AND user_name = 'alice')"
-    static let bob = "(SELECT id FROM app_user WHERE \(tenant) AND user_name = 'bob')"
-    static let aliceWeb = "\(tenant) AND user_id = \(alice) AND owner_name = 'SUPEROFFICE' AND module_name = 'web'"
-
-    /// The statement; it returns one `1` per changed row.
-    func sql(_ installation: PostgresInstallation) async throws -> String {
-        switch self {
-        case .moduleCountChanged:
-            return """
-                UPDATE module_license SET count = 1000
-                WHERE \(Self.tenant) AND owner_name = 'SUPEROFFICE' AND module_name = 'web' RETURNING 1
-                """
-        case .assignmentUserChanged:
-            return "UPDATE assignment SET user_id = \(Self.bob) WHERE \(Self.aliceWeb) RETURNING 1"
-        case .userCanLogInSet:
-            let yes = try await installation.booleanLiteral(true, table: "app_user", column: "can_log_in")
-            return "UPDATE app_user SET can_log_in = \(yes) WHERE \(Self.tenant) AND user_name = 'eve' RETURNING 1"
-        case .assignmentInserted:
-            return """
-                INSERT INTO assignment
-                (tenant_id, owner_name, module_name, user_id, via_plan, count, comment, created_at, created_by, seal)
-                SELECT tenant_id, owner_name, module_name, \(Self.bob), via_plan, count, comment, created_at, created_by, seal
-                FROM assignment WHERE \(Self.aliceWeb) RETURNING 1
-                """
-        case .moduleRowDeleted:
-            // windows: a module nobody holds, so no assignment stands in the way.
-            return """
-                DELETE FROM module_license
-                WHERE \(Self.tenant) AND owner_name = 'SUPEROFFICE' AND module_name = 'windows' RETURNING 1
-                """
-        }
-    }
-
-    /// The tables a problem may name (nil: any), and words its key and text must contain.
-    var tables: Set<String>? {
-        switch self {
-        case .moduleCountChanged: ["module_license"]
-        case .assignmentUserChanged, .assignmentInserted: ["assignment"]
-        case .userCanLogInSet: ["app_user", "user"]
-        case .moduleRowDeleted: nil
-        }
-    }
-
-    var words: [String] {
-        switch self {
-        case .moduleCountChanged: ["superoffice.web"]
-        case .assignmentUserChanged, .assignmentInserted: ["superoffice.web", "bob"]
-        case .userCanLogInSet: ["eve"]
-        case .moduleRowDeleted: ["windows"]
-        }
-    }
-
-    /// What the edit tries to grant (for the deletion: a grant resting on the damaged owner's rows): denied.
-    var forged: [NodeProbe] {
-        switch self {
-        case .moduleCountChanged: [.check("alice", "web")]
-        case .assignmentUserChanged, .assignmentInserted: [.check("bob", "web")]
-        case .userCanLogInSet: [.login(user: "eve", client: "web"), .check("eve", "web")]
-        case .moduleRowDeleted: [.check("alice", "user")]
-        }
-    }
-
-    /// Rows the edit did not touch: still granted.
-    var untouched: [NodeProbe] {
-        let partner = NodeProbe.check("dave", "addon", owner: "partner")
-        switch self {
-        case .moduleCountChanged: return [.check("alice", "user"), partner]
-        case .moduleRowDeleted: return [partner]
-        case .assignmentUserChanged:
-            return [.check("alice", "user"), .check("carol", "web"), .login(user: "dave", client: "web")]
-        case .assignmentInserted: return [.check("alice", "web"), .login(user: "alice", client: "web")]
-        case .userCanLogInSet: return [.check("alice", "web"), .login(user: "alice", client: "web"), partner]
-        }
-    }
-}
-
-/// `licensing verify --json`.
-struct VerifyOutput: Decodable {
-    struct Problem: Decodable, CustomStringConvertible {
-        var table: String
-        var key: String
-        var problem: String
-        var description: String { "\(table) \(key): \(problem)" }
-    }
-    var ok: Bool
-    var problems: [Problem]
 }

@@ -20,45 +20,12 @@ enum UsageBatch {
         String(decoding: try encoder.encode(Body(events: events)), as: UTF8.self)
     }
 
-    /// An event a second ago (whole seconds, as ISO 8601 carries them).
+    /// An event a second ago (whole seconds, as ISO 8601 carries them), for a server on the real clock.
     static func event(_ id: String, _ service: String = "mailing-emails", _ quantity: Int64 = 1, at: Date? = nil) -> UsageEvent {
-        UsageEvent(id: id, service: service, quantity: quantity, occurredAt: at ?? Date().addingTimeInterval(-1).wholeSeconds)
+        Fixtures.usageEvent(id, service, quantity: quantity, at: at ?? Date().addingTimeInterval(-1).wholeSeconds)
     }
 
     static let path = "\(StandardTenant.base)/usage/events"
-}
-
-/// The answers of the usage routes.
-struct ServiceUsageBody: Decodable {
-    var service: String
-    var usage: Int64
-    var allowance: Int64
-    var remaining: Int64
-    var overageUnits: Int64
-    var overageAmount: Decimal
-    var users: Int
-}
-
-struct UsageReportBody: Decodable {
-    var month: String
-    var users: Int
-    var services: [ServiceUsageBody]
-
-    func service(_ name: String) throws -> ServiceUsageBody {
-        try #require(services.first { $0.service == name }, "no \(name) in \(services.map(\.service))")
-    }
-}
-
-struct InvoiceBody: Decodable {
-    struct Line: Decodable {
-        var service: String
-        var overageUnits: Int64
-        var amount: Decimal
-    }
-    var month: String
-    var lines: [Line]
-    var total: Decimal
-    var currency: String
 }
 
 struct ErrorBody: Decodable {
@@ -86,7 +53,7 @@ struct UsageAPITests {
             } else {
                 #expect(result.errorCode == "forbidden")
                 let report = try await client.get("\(StandardTenant.base)/usage", token: tenant.admin.presented).decode(
-                    UsageReportBody.self)
+                    UsageReportJSON.self)
                 #expect(try report.service("chat-sessions").usage == 0, "a refused post counts nothing")
             }
         }
@@ -126,7 +93,7 @@ struct UsageAPITests {
             #expect(details[1].reason.contains("unknown service 'telepathy'"))
             #expect(details[2].reason.contains("previous month"))
             let report = try await client.get("\(StandardTenant.base)/usage", token: tenant.admin.presented).decode(
-                UsageReportBody.self)
+                UsageReportJSON.self)
             #expect(try report.service("form-submissions").usage == 0, "nothing of a refused batch is counted")
         }
     }
@@ -173,7 +140,7 @@ struct UsageAPITests {
             #expect((first.accepted, first.duplicates) == (10, 0))
             #expect((second.accepted, second.duplicates) == (0, 10))
             let report = try await client.get("\(StandardTenant.base)/usage", token: tenant.reader.presented).decode(
-                UsageReportBody.self)
+                UsageReportJSON.self)
             #expect(try report.service("customer-centre-logins").usage == 30)
         }
     }
@@ -212,13 +179,13 @@ struct UsageAPITests {
             // Then by hand: mailing 260 of 100 → 160 over → 4 units × 1.25 = 5.00;
             //   form-submissions 1,150 of the default 1,000 → 150 over → 2 units × 1 = 2;  total 7.00
             let report = try await client.get("\(base)/usage?month=\(month)", token: tenant.reader.presented).decode(
-                UsageReportBody.self)
+                UsageReportJSON.self)
             #expect(report.users == 0)
             let mailingUsage = try report.service("mailing-emails")
             #expect((mailingUsage.usage, mailingUsage.allowance, mailingUsage.overageUnits) == (260, 100, 4))
             #expect(mailingUsage.overageAmount == 5)
             let invoice = try await client.get("\(base)/usage/invoice?month=\(month)", token: tenant.reader.presented).decode(
-                InvoiceBody.self)
+                InvoiceJSON.self)
             #expect(invoice.month == month)
             #expect(invoice.total == 7)
             #expect(invoice.currency == "EUR")
@@ -231,11 +198,11 @@ struct UsageAPITests {
                 .put, "\(base)/users/bjorn/licenses/superoffice/sales-premium", token: tenant.admin.presented)
             #expect(assigned.status == 200, "\(assigned)")
             let grown = try await client.get("\(base)/usage/invoice?month=\(month)", token: tenant.reader.presented).decode(
-                InvoiceBody.self)
+                InvoiceJSON.self)
             #expect(grown.lines.first { $0.service == "mailing-emails" }?.overageUnits == 3)
             #expect(grown.lines.first { $0.service == "form-submissions" }?.overageUnits == 1)
             #expect(grown.total == Decimal(string: "4.75")!)
-            #expect(try await client.get("\(base)/usage", token: tenant.reader.presented).decode(UsageReportBody.self).users == 1)
+            #expect(try await client.get("\(base)/usage", token: tenant.reader.presented).decode(UsageReportJSON.self).users == 1)
         }
     }
 
@@ -275,14 +242,14 @@ struct UsageAPITests {
             #expect(ingested.reduce(0) { $0 + $1.accepted } == 10_000)
             #expect(ingested.reduce(0) { $0 + $1.duplicates } == 70_000)
             let report = try await client.get("\(StandardTenant.base)/usage", token: tenant.admin.presented).decode(
-                UsageReportBody.self)
+                UsageReportJSON.self)
             #expect(try report.service("mailing-emails").usage == expectedMailing)
             #expect(try report.service("storage").usage == 13)
         }
     }
 
     @Test(
-        "kill -9 of the server while batches stream in: retrying unacknowledged batches after a restart gives exact totals",
+        "kill -9 of the server while batches stream in: each batch is stored whole or not at all, acknowledged ones are kept, and a retry of the others gives exact totals",
         .timeLimit(.minutes(10)))
     func killDuringIngestion() async throws {
         try await TestInstallation.with { installation in
@@ -306,113 +273,75 @@ struct UsageAPITests {
             let server = try await ServerProcess.start(data: installation.directory)
 
             // When 4 clients stream the batches and the server is killed with SIGKILL after 15 acknowledgements
-            let log = BatchLog()
-            let queue = BatchQueue(count: batchCount)
-            let deadline = ContinuousClock.now + .seconds(120)
-            let killed = try await withThrowingTaskGroup(of: ProcessResult?.self) { group in
-                for _ in 0..<4 {
-                    group.addTask {
-                        while ContinuousClock.now < deadline, let b = queue.next() {
-                            guard
-                                let result = try? await server.client.send(.post, UsageBatch.path, token: token, json: bodies[b])
-                            else {
-                                return nil  // the server is gone: this batch is unacknowledged
-                            }
-                            log.record(b, result)
-                        }
-                        return nil
-                    }
+            let log = KillStreamLog<Int, IngestResult>()
+            let unexpected = KillStreamLog<Int, HTTPResult>()
+            let stream = try await KillStream.run(
+                server, items: batchCount, workers: 4, limit: .seconds(120), killWhen: { log.acknowledgedCount >= 15 }
+            ) { b in
+                let result = try await server.client.send(.post, UsageBatch.path, token: token, json: bodies[b])
+                if result.status == 200 {
+                    log.record(b, try result.decode(IngestResult.self), as: .acknowledged)
+                } else {
+                    unexpected.record(b, result, as: .unexpected)
                 }
-                group.addTask {
-                    while log.acknowledged.count < 15 && ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(5))
-                    }
-                    return await server.kill9()
-                }
-                var killed: ProcessResult?
-                for try await result in group { killed = killed ?? result }
-                return killed
             }
-            #expect(killed?.wasSignalled == true && killed?.exitCode == SIGKILL, "\(String(describing: killed))")
-            let acknowledgedBeforeKill = log.acknowledged.count
-            try #require(acknowledgedBeforeKill >= 15, "only \(acknowledgedBeforeKill) batches were acknowledged before the kill")
-            #expect(acknowledgedBeforeKill < batchCount, "the kill came after the last batch; nothing was in flight")
-            #expect(log.unexpected.isEmpty, "\(log.unexpected.prefix(3))")
+            #expect(stream.killed.signal == SIGKILL, "\(stream.killed)")
+            #expect(stream.failures.isEmpty, "errors other than a lost connection: \(stream.failures.prefix(3))")
+            #expect(unexpected.unexpected.isEmpty, "\(unexpected.unexpected.prefix(3))")
+            let acknowledged = log.acknowledged
+            try #require(acknowledged.count >= 15, "only \(acknowledged.count) batches were acknowledged before the kill")
+            #expect(acknowledged.count < batchCount, "the kill came after the last batch; nothing was in flight")
+            #expect(!stream.lost.isEmpty, "no batch was in flight at the kill")
+            for (b, answer) in acknowledged {
+                #expect(
+                    answer == IngestResult(accepted: 1_000, duplicates: 0, thresholdEvents: answer.thresholdEvents), "batch \(b)")
+            }
 
-            // And after a restart the client retries every batch it has no acknowledgement for (bounded)
+            // Then after a restart, what is stored of each batch is all of it or nothing: all of every acknowledged
+            // batch, nothing of a batch never sent, and either of a batch whose answer the kill cut off (committed but
+            // unacknowledged, or rolled back)
             let restarted = try await ServerProcess.start(data: installation.directory)
-            for attempt in 1...5 {
-                let missing = (0..<batchCount).filter { !log.isAcknowledged($0) }
-                if missing.isEmpty { break }
-                for b in missing {
-                    if let result = try? await restarted.client.send(.post, UsageBatch.path, token: token, json: bodies[b]) {
-                        log.record(b, result)
-                    }
-                }
-                if attempt == 5 {
-                    Issue.record(
-                        "batches still unacknowledged after 5 rounds: \((0..<batchCount).filter { !log.isAcknowledged($0) })")
+            var stored: [Int: Int64] = [:]
+            for b in 0..<batchCount {
+                stored[b] = try SQLiteFile.integers(
+                    installation.databasePath,
+                    "SELECT COUNT(*) FROM usage_event WHERE tenant_id = '\(StandardTenant.id)' AND id LIKE 'b\(b)-e%'"
+                ).first
+            }
+            let lost = Set(stream.lost)
+            for b in 0..<batchCount {
+                let count = stored[b] ?? -1
+                if acknowledged[b] != nil {
+                    #expect(count == 1_000, "acknowledged batch \(b) stored \(count) of 1,000")
+                } else if lost.contains(b) {
+                    #expect(count == 0 || count == 1_000, "batch \(b), in flight at the kill, stored in part: \(count)")
+                } else {
+                    #expect(count == 0, "batch \(b), never sent, stored \(count)")
                 }
             }
+            let committedUnacknowledged = lost.filter { stored[$0] == 1_000 }
+            print(
+                "ingestion kill: \(acknowledged.count) batches acknowledged, \(lost.count) in flight at the kill "
+                    + "(\(committedUnacknowledged.count) of them committed unacknowledged)")
 
-            // Then the totals are exact: every event counted once, whether its batch was acknowledged before the kill,
-            // committed unacknowledged (a retry reports duplicates) or never reached the server
+            // And the client's retry of every unacknowledged batch is answered by what was stored: duplicates for a
+            // committed batch, accepted for the others
+            for b in 0..<batchCount where acknowledged[b] == nil {
+                let result = try await restarted.client.send(.post, UsageBatch.path, token: token, json: bodies[b])
+                #expect(result.status == 200, "\(result)")
+                let answer = try result.decode(IngestResult.self)
+                let wasStored = Int(stored[b] ?? 0)
+                #expect((answer.accepted, answer.duplicates) == (1_000 - wasStored, wasStored), "retry of batch \(b)")
+            }
+
+            // And the totals are exact: every event counted once
             let report = try await restarted.client.get("\(StandardTenant.base)/usage", token: tenant.admin.presented).decode(
-                UsageReportBody.self)
+                UsageReportJSON.self)
             #expect(try report.service("form-submissions").usage == expected)
-            // and each event acknowledged exactly once: accepted, or a duplicate when its batch had committed before
-            // the kill without its answer reaching the client (then the whole batch, never part of it)
-            #expect(
-                log.acceptedTotal + log.duplicateTotal == batchCount * 1_000,
-                "accepted \(log.acceptedTotal), duplicates \(log.duplicateTotal) in acknowledged answers")
-            #expect(log.duplicateTotal % 1_000 == 0, "a batch was stored in part: \(log.duplicateTotal) duplicates")
             let verify = try await restarted.client.send(.post, "\(StandardTenant.base)/verify", token: tenant.admin.presented)
             #expect(try verify.object()["ok"] as? Bool == true, "\(verify)")
-            let stopped = await restarted.stop()
+            let stopped = try await restarted.stop()
             #expect(stopped.exitCode == 0 && !stopped.wasSignalled, "\(stopped)")
         }
     }
-}
-
-/// Batch indexes handed out once each, to several clients.
-final class BatchQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        lock.withLock {
-            guard nextIndex < count else { return nil }
-            defer { nextIndex += 1 }
-            return nextIndex
-        }
-    }
-}
-
-/// The batches the server acknowledged (200) with what it accepted, and answers that were neither 200 nor a refusal.
-final class BatchLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var accepted: [Int: Int] = [:]
-    private var duplicates: [Int: Int] = [:]
-    private var others: [HTTPResult] = []
-
-    func record(_ batch: Int, _ result: HTTPResult) {
-        lock.withLock {
-            if result.status == 200, let ingest = try? result.decode(IngestResult.self) {
-                accepted[batch] = ingest.accepted
-                duplicates[batch] = ingest.duplicates
-            } else {
-                others.append(result)
-            }
-        }
-    }
-
-    var acknowledged: Set<Int> { lock.withLock { Set(accepted.keys) } }
-    func isAcknowledged(_ batch: Int) -> Bool { lock.withLock { accepted[batch] != nil } }
-    var acceptedTotal: Int { lock.withLock { accepted.values.reduce(0, +) } }
-    /// Events acknowledged as stored already: a batch that committed before the kill but whose answer was lost.
-    var duplicateTotal: Int { lock.withLock { duplicates.values.reduce(0, +) } }
-    var unexpected: [HTTPResult] { lock.withLock { others } }
 }

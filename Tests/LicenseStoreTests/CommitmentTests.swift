@@ -134,7 +134,7 @@ struct CommitmentTests {
         try await TemporaryStore.with(backend) { temporary in
             try await temporary.createTenant()
             let events = (1...3).map {
-                UsageEvent(id: "e-\($0)", service: "mailing-emails", quantity: 250, occurredAt: now.addingTimeInterval(-3_600))
+                Fixtures.usageEvent("e-\($0)", quantity: 250, at: now.addingTimeInterval(-3_600))
             }
             _ = try await temporary.store.ingestUsage(tenant: acme, events, users: 5, now: now)
             #expect(try await temporary.problems().isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import LicenseCore
+import LicenseTestSupport
 import Testing
 
 /// A package `license activate` must refuse, how to make it, and what the refusal must say.
@@ -119,7 +120,8 @@ enum BadPackage: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try Data((header + "." + filler + "." + Base64URL.encode(Data(count: 64))).utf8).write(to: URL(fileURLWithPath: out))
         case .deeplyNested:
             let depth = 100_000
-            let nested = #"{"typ":"license-package","version":1,"modules":"#
+            let nested =
+                #"{"typ":"license-package","version":1,"modules":"#
                 + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
             try PackageForgery.wrap(payload: Data(nested.utf8), to: out)
         }
@@ -143,7 +145,9 @@ struct ActivationRefusalTests {
         return fixture
     }
 
-    @Test("activation is refused with the documented exit code, a message naming the problem, and no change", arguments: BadPackage.allCases)
+    @Test(
+        "activation is refused with the documented exit code, a message naming the problem, and no change",
+        arguments: BadPackage.allCases)
     func refused(_ bad: BadPackage) async throws {
         // Given
         let fixture = try await Self.licensedWithHolder()

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LicenseTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -70,7 +71,7 @@ struct CLICommandTests {
 
         // Then: a server on the data refuses the revoked token and accepts the other
         let path = "/api/v1/tenants/\(Fixture.tenant)/users/alice/licenses/superoffice/web"
-        let statuses = try await ServedData.with(fixture) { server in
+        let statuses = try await ServerProcess.with(fixture) { server in
             [
                 try await server.get(path, token: checker.token), try await server.get(path, token: reader.token),
                 try await server.get(path, token: "lic_\(reader.id)_wrong"),
@@ -468,39 +469,19 @@ struct CLICommandTests {
 
 // MARK: - A server on a fixture's data
 
-/// `licensing serve --port 0` on a fixture's data directory, found by its "listening on" line; killed by `stop()`.
-struct ServedData: Sendable {
-    let process: RunningProcess
-    let port: Int
-
+/// `licensing serve --port 0` on a fixture's data directory (LicenseTestSupport's ServerProcess).
+extension ServerProcess {
     /// Runs `body` with a server on the fixture's data, killed and reaped afterwards whatever happens.
-    static func with<T>(_ fixture: Fixture, _ body: (ServedData) async throws -> T) async throws -> T {
-        let server = try await start(fixture)
+    static func with<T>(_ fixture: Fixture, _ body: (ServerProcess) async throws -> T) async throws -> T {
+        let server = try await start(data: fixture.dataDirectory, actor: "cli-tests")
         do {
             let result = try await body(server)
-            await server.stop()
+            _ = try await server.kill9()
             return result
         } catch {
-            await server.stop()
+            _ = try? await server.kill9()
             throw error
         }
-    }
-
-    static func start(_ fixture: Fixture) async throws -> ServedData {
-        let process = try CLI.start(["serve", "--data", fixture.dataPath, "--host", "127.0.0.1", "--port", "0"])
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            let log = process.outputSoFar
-            if let range = log.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
-                let port = Int(log[range].split(separator: ":").last ?? "")
-            {
-                return ServedData(process: process, port: port)
-            }
-            if process.hasEnded { throw HarnessError("licensing serve ended: \(try await process.wait())") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.kill9()
-        throw HarnessError("licensing serve did not log its port: \(try await process.wait(timeout: .seconds(5)))")
     }
 
     /// GET `path` with a bearer token; the status code.
@@ -509,10 +490,5 @@ struct ServedData: Sendable {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         let (_, response) = try await URLSession.shared.data(for: request)
         return (response as? HTTPURLResponse)?.statusCode ?? -1
-    }
-
-    func stop() async {
-        process.kill9()
-        _ = try? await process.wait(timeout: .seconds(10))
     }
 }

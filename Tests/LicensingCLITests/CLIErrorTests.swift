@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LicenseTestSupport
 import Testing
 
 /// The CLI's error contract (README "The CLI"): exit 2 naming an unknown user or module, exit 3 for a write to a

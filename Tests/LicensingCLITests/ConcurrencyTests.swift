@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 @Suite("Concurrent licensing processes")
@@ -22,7 +23,7 @@ struct ConcurrencyTests {
         let processes = try users.map { user in
             try CLI.start(["assign", "--user", user, "--module", "superoffice.seat", "--data", fixture.dataPath])
         }
-        var results: [CLIResult] = []
+        var results: [ProcessResult] = []
         for process in processes { results.append(try await process.wait()) }
 
         // Then
@@ -40,7 +41,8 @@ struct ConcurrencyTests {
         #expect((seat.total, seat.inUse, seat.free) == (10, 10, 0))
         let holders = try await fixture.licensing("user", "list", "--json").requireSuccess().json(UserListJSON.self)
             .users.filter { user in user.modules.contains { $0.module == "superoffice.seat" } }.map(\.userName)
-        let winners = succeeded.compactMap { result in result.arguments.firstIndex(of: "--user").map { result.arguments[$0 + 1] } }
+        let winners = succeeded.compactMap { result in result.arguments.firstIndex(of: "--user").map { result.arguments[$0 + 1] }
+        }
         #expect(Set(holders) == Set(winners), "the users holding a seat are the ones whose assign succeeded")
         let verify = try await fixture.licensing("verify")
         #expect(verify.exitCode == 0, "\(verify)")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LicenseTestSupport
 import Testing
 
 /// Reads and edits `licensing.sqlite` behind the binary's back.
@@ -21,7 +22,8 @@ enum DatabaseDump {
                 let name: String = table["name"]
                 let schema: String = table["sql"]
                 let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(name.quotedDatabaseIdentifier))")
-                let primaryKey = columns
+                let primaryKey =
+                    columns
                     .filter { ($0["pk"] as Int) > 0 }
                     .sorted { ($0["pk"] as Int) < ($1["pk"] as Int) }
                     .map { ($0["name"] as String).quotedDatabaseIdentifier }

@@ -19,7 +19,7 @@ struct EdgeInputTests {
 
     /// Expects `result` to be invalid input (exit 2) whose stderr names every word.
     static func expectRefused(
-        _ result: CLIResult, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation
+        _ result: ProcessResult, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(result.exitCode == 2, "\(result)", sourceLocation: sourceLocation)
         for word in words {

@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 /// What a new administrator meets on the command line (issue 17, items 6–8 and 10).
@@ -80,9 +81,8 @@ struct FirstRunCLITests {
         environment["USER"] = nil
         environment["LOGNAME"] = nil
         environment["LICENSING_ACTOR"] = nil
-        let process = try RunningProcess(
-            executable: try CLI.binary(), arguments: ["user", "add", "--username", "alice", "--data", fixture.dataPath],
-            stdin: nil, environment: environment)
+        let process = try ChildProcess(
+            ["user", "add", "--username", "alice", "--data", fixture.dataPath], environment: environment)
         try await process.wait().requireSuccess()
 
         let account = try #require(getpwuid(geteuid())).pointee.pw_name.map { String(cString: $0) }

@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 /// A module of `SPEC.json` (`licensing issuer issue`); unset fields are left out of the file.
@@ -77,14 +78,26 @@ struct Fixture: Sendable {
     static func make(owners: [String] = [Fixture.owner]) async throws -> Fixture {
         let now = Date().timeIntervalSince1970.rounded(.down)
         let fixture = Fixture(sandbox: try Sandbox(), baseTime: Date(timeIntervalSince1970: now - 7 * 86_400))
-        try await CLI.run(["issuer", "root-key", "--out", fixture.rootKey]).requireSuccess()
-        for owner in owners {
-            try await CLI.run([
-                "issuer", "owner-key", "--owner", owner, "--root", fixture.rootKey, "--out", fixture.ownerKey(owner),
-            ])
-            .requireSuccess()
+        return try await fixture.removingOnFailure {
+            try await CLI.run(["issuer", "root-key", "--out", fixture.rootKey]).requireSuccess()
+            for owner in owners {
+                try await CLI.run([
+                    "issuer", "owner-key", "--owner", owner, "--root", fixture.rootKey, "--out", fixture.ownerKey(owner),
+                ])
+                .requireSuccess()
+            }
+            return fixture
         }
-        return fixture
+    }
+
+    /// Runs a setup `body`; removes the sandbox when it throws (the test never gets the fixture to remove it).
+    func removingOnFailure<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            remove()
+            throw error
+        }
     }
 
     /// `licensing init` for Acme AS / 4711-0001 trusting this fixture's root.
@@ -107,11 +120,11 @@ struct Fixture: Sendable {
     }
 
     /// Runs `licensing ARGS --data <fixture data>`.
-    func licensing(_ arguments: String..., stdin: Data? = nil) async throws -> CLIResult {
+    func licensing(_ arguments: String..., stdin: Data? = nil) async throws -> ProcessResult {
         try await CLI.run(arguments + ["--data", dataPath], stdin: stdin)
     }
 
-    func licensing(arguments: [String], stdin: Data? = nil) async throws -> CLIResult {
+    func licensing(arguments: [String], stdin: Data? = nil) async throws -> ProcessResult {
         try await CLI.run(arguments + ["--data", dataPath], stdin: stdin)
     }
 
@@ -130,10 +143,12 @@ struct Fixture: Sendable {
     /// A tenant with the sample package of SUPEROFFICE active, issued at `baseTime`; returns the package path.
     static func licensed(owners: [String] = [Fixture.owner]) async throws -> (Fixture, String) {
         let fixture = try await make(owners: owners)
-        try await fixture.initTenant()
-        let package = try await fixture.issue(.sample(issuedAt: fixture.baseTime), as: "sample")
-        try await fixture.licensing("license", "activate", package).requireSuccess()
-        return (fixture, package)
+        return try await fixture.removingOnFailure {
+            try await fixture.initTenant()
+            let package = try await fixture.issue(.sample(issuedAt: fixture.baseTime), as: "sample")
+            try await fixture.licensing("license", "activate", package).requireSuccess()
+            return (fixture, package)
+        }
     }
 }
 
@@ -209,17 +224,6 @@ struct CountUsersJSON: Decodable {
     var plans: Count
 }
 
-struct VerifyJSON: Decodable {
-    struct Problem: Decodable, CustomStringConvertible {
-        var table: String
-        var key: String
-        var problem: String
-        var description: String { "\(table) \(key): \(problem)" }
-    }
-    var ok: Bool
-    var problems: [Problem]
-}
-
 struct UserListJSON: Decodable {
     struct Module: Decodable {
         var module: String
@@ -248,7 +252,7 @@ struct ErrorJSON: Decodable {
     var error: Body
 }
 
-extension CLIResult {
+extension ProcessResult {
     /// The `--json` error document on stdout, checked to be the only thing there (the keys `error`, `code`, `message`
     /// and nothing else) and to carry the message stderr shows.
     func errorJSON(sourceLocation: SourceLocation = #_sourceLocation) throws -> ErrorJSON.Body {

@@ -1,5 +1,6 @@
 import Foundation
 import LicenseCore
+import LicenseTestSupport
 import Testing
 
 /// A package is a plain RFC 7515 JWS: Python's joserfc verifies it with nothing but `OWNER.pub.jwk`.

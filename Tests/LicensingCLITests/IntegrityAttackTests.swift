@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LicenseCore
+import LicenseTestSupport
 import Testing
 
 /// The attacks of issue 12 (Why 1–5) against licensing.sqlite with SQL access but not the installation key: each is
@@ -172,29 +173,7 @@ struct IntegrityAttackTests {
         expectUnchanged(before, try fixture.dump(), "verify and repair under a wrong key")
     }
 
-    @Test(
-        "Why 5: a deleted or edited no-login event blocks logins (fails closed) and is named",
-        arguments: [
-            "DELETE FROM system_event WHERE key = 'no-login'",
-            "UPDATE system_event SET status = 'finished' WHERE key = 'no-login'",
-        ])
-    func blockingEventFailsClosed(_ sql: String) async throws {
-        let fixture = try await Fixture.make()
-        defer { fixture.remove() }
-        try await fixture.initTenant()
-        try await fixture.licensing("license", "activate", try await Self.package(fixture, webCount: 10)).requireSuccess()
-        try await Self.holders(fixture, ["alice"])
-        try await fixture.licensing("events", "add", "--key", "no-login", "--message", "Upgrade tonight").requireSuccess()
-        let blocked = try await Probe.login(user: "alice", client: "web").run(fixture)
-        #expect(!blocked.isGranted)
-
-        try DatabaseDump.tamper(fixture.dataDirectory) { db in try db.execute(sql: sql) }
-
-        let (isAllowed, result) = try await Probe.login(user: "alice", client: "web").run(fixture)
-        #expect(!isAllowed && result.stdout.contains("event-integrity"), "\(result)")
-        let (exitCode, problems) = try await Self.verify(fixture)
-        #expect(exitCode == 3 && problems.contains { $0.table == "system_event" }, "\(problems)")
-    }
+    // Why 5, a deleted or edited no-login event failing closed: TamperEdit.noLoginDeleted and .noLoginFinished.
 
     @Test("Why 6: a password hash copied from one administrator onto another is named, and the other's row is void")
     func copiedPasswordHash() async throws {

@@ -5,49 +5,6 @@ import Testing
 
 // MARK: - JSON of `licensing usage …`
 
-struct UsageReportJSON: Decodable {
-    struct Service: Decodable {
-        var service: String
-        var unit: String
-        var aggregation: String
-        var usage: Int64
-        var allowance: Int64
-        var remaining: Int64
-        var overageUnits: Int64
-        var overageAmount: Decimal
-        var currency: String
-        var users: Int
-    }
-    var month: String
-    var users: Int
-    var services: [Service]
-
-    func service(_ name: String) throws -> Service {
-        try #require(services.first { $0.service == name }, "no service \(name) in \(services.map(\.service))")
-    }
-}
-
-struct InvoiceJSON: Decodable {
-    struct Line: Decodable {
-        var service: String
-        var usage: Int64
-        var allowance: Int64
-        var overageUnits: Int64
-        var unitSize: Int64
-        var pricePerUnit: Decimal
-        var amount: Decimal
-        var currency: String
-    }
-    var month: String
-    var lines: [Line]
-    var total: Decimal
-    var currency: String
-
-    func line(_ name: String) throws -> Line {
-        try #require(lines.first { $0.service == name }, "no line \(name) in \(lines.map(\.service))")
-    }
-}
-
 struct IngestJSON: Decodable {
     var accepted: Int
     var duplicates: Int

@@ -58,6 +58,31 @@ struct MigrateCLITests {
         }
     }
 
+    @Test("six migrate runs started at once on an empty database all succeed, applying each migration once (advisory lock)")
+    func concurrentMigrations() async throws {
+        try await Self.withDatabase { url in
+            // When six processes migrate the same empty database at once
+            let processes = try (0..<6).map { _ in try CLI.start(["migrate", "--database", url]) }
+            var results: [ProcessResult] = []
+            for process in processes { results.append(try await process.wait()) }
+
+            // Then every one succeeds, the schema is whole, and each migration is recorded once
+            for result in results {
+                #expect(result.exitCode == 0 && result.stdout.hasPrefix("migrated postgres://"), "\(result)")
+            }
+            #expect(Set(Self.tables).isSubset(of: Set(try await Self.tablesIn(url))))
+            let recorded = try await PostgresTestServer.psql(url, "SELECT id FROM schema_migration ORDER BY id")
+                .split(separator: "\n").map(String.init)
+            #expect(!recorded.isEmpty && Set(recorded).count == recorded.count, "\(recorded)")
+            // as many as a single run on another empty database records
+            try await Self.withDatabase { single in
+                try await CLI.run(["migrate", "--database", single]).requireSuccess()
+                let once = try await PostgresTestServer.psql(single, "SELECT id FROM schema_migration ORDER BY id")
+                #expect(recorded == once.split(separator: "\n").map(String.init))
+            }
+        }
+    }
+
     @Test(
         "migrate refuses anything but a postgres:// URL with exit 2",
         arguments: [[], ["--database", "sqlite:/tmp/x"], ["--database", "mysql://localhost/x"]])

@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 @Suite("An administrator's password through the licensing binary")

@@ -1,4 +1,5 @@
 import Foundation
+import LicenseTestSupport
 import Testing
 
 /// The README's example session, run as written: its `spec.json` and its commands, in a fresh directory, with the
@@ -38,7 +39,7 @@ struct ReadmeTests {
         let bin = sandbox.url.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
-            at: bin.appendingPathComponent("licensing"), withDestinationURL: try CLI.binary())
+            at: bin.appendingPathComponent("licensing"), withDestinationURL: try LicensingBinary.url())
         // `set -x` writes each command to stderr before it runs; `set -e` stops at the first that fails.
         let script = """
             set -euo pipefail

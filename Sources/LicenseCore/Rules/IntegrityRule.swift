@@ -17,6 +17,15 @@ public enum IntegrityRule {
         }
     }
 
+    /// Refuses to assign a module whose stored row (or its owner's set of rows) fails its signature: the row is there
+    /// but grants nothing, which is an integrity problem, not an unknown name.
+    public static func requireIntactModule(_ key: ModuleKey, isIntact: Bool) throws {
+        guard isIntact else {
+            throw LicenseRefusal(
+                .integrity, "the license row of \(key) has been tampered with (signature broken); run 'licensing verify'")
+        }
+    }
+
     /// Refuses to write on a tenant whose sealed head does not verify: what it commits to cannot be trusted, so nothing
     /// is built on it until an administrator has looked (`licensing verify`, then `licensing repair --accept-current`).
     public static func requireIntactHead(_ id: String, isIntact: Bool) throws {

@@ -10,7 +10,7 @@ extension LicenseEngine {
     }
 
     public func activate(tenant: String, package: Data, actor: String, now: Date) async throws -> ActivationPreview {
-        try await write(tenant: tenant) { s in
+        let preview = try await write(tenant: tenant) { s in
             let (preview, verified) = try self.preview(s, tenant: tenant, package: package, now: now)
             guard preview.canBeActivated else { return preview }
             let owner = verified.owner
@@ -21,8 +21,9 @@ extension LicenseEngine {
                 s, tenant: tenant,
                 OwnerRecord(tenantID: tenant, header: verified.header, rawPackage: verified.raw, activatedAt: now.wholeSeconds),
                 key: ["tenant_id", "owner_name"])
-            for module in verified.modules {
+            for (index, module) in verified.modules.enumerated() {
                 try self.add(s, tenant: tenant, ModuleRecord(tenantID: tenant, owner: owner, signed: module))
+                if index == verified.modules.count / 2 { TestPause.point("activation-mid-write") }
             }
             let issuedAt = verified.header.issuedAt.epochSeconds
             try self.updateHead(s, tenant: tenant) { head in
@@ -45,6 +46,8 @@ extension LicenseEngine {
                 after: "issuedAt \(ISO8601.string(verified.header.issuedAt)), \(verified.modules.count) modules", now: now)
             return preview
         }
+        if preview.canBeActivated { TestPause.point("activation-committed") }
+        return preview
     }
 
     func preview(
@@ -95,6 +98,17 @@ extension LicenseEngine {
             tenant: tenantValue, owners: owners, users: [user.id: user], assignments: held, seatsInUse: seats)
     }
 
+    /// A module the verified owners lack although a row of it is stored: its row, or its owner's rows, fail their
+    /// signatures (an edited count, a deleted or inserted row), so it is refused as integrity rather than unknown.
+    func requireIntactModule(_ s: Backend.Session, tenant: String, module: ModuleKey, in state: TenantLicenseState) throws {
+        guard state.owners[module.owner]?.modules[module.module] == nil else { return }
+        let stored = try s.scalar(
+            Int64.self,
+            "SELECT COUNT(*) AS n FROM module_license WHERE tenant_id = ? AND owner_name = ? AND module_name = ?",
+            [.text(tenant), .text(module.owner), .text(module.module)])
+        try IntegrityRule.requireIntactModule(module, isIntact: (stored ?? 0) == 0)
+    }
+
     func insert(_ s: Backend.Session, tenant: String, assignments: [Assignment]) throws {
         for assignment in assignments {
             try replace(
@@ -121,6 +135,7 @@ extension LicenseEngine {
             let state = try self.decisionState(s, tenant: tenant, user: user, owners: [module.owner]) { owners in
                 [module.owner: AssignmentRule.countedModules(for: module, owners: owners)]
             }
+            try self.requireIntactModule(s, tenant: tenant, module: module, in: state)
             let plan = try AssignmentRule.check(
                 AssignmentRequest(userID: user.id, module: module, actor: actor), in: state, now: now)
             try self.insert(s, tenant: tenant, assignments: plan.inserts)

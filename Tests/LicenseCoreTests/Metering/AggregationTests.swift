@@ -13,22 +13,15 @@ func foldEvents(_ events: [UsageEvent], _ aggregation: Aggregation, startingAt s
     }
 }
 
-/// A usage event at `Fixtures.now` unless said otherwise.
-func meterEvent(
-    _ id: String, _ service: String = "mailing-emails", quantity: Int64 = 1, at: Date = Fixtures.now, subject: String? = nil
-) -> UsageEvent {
-    UsageEvent(id: id, service: service, quantity: quantity, occurredAt: at, subject: subject)
-}
-
 @Suite("Metering: how a month's events add up (DESIGN §8)")
 struct AggregationTests {
     /// The same five events, read by each aggregation.
     static let events: [UsageEvent] = [
-        meterEvent("e1", quantity: 40, subject: "ann"),
-        meterEvent("e2", quantity: 100, subject: "bob"),
-        meterEvent("e3", quantity: 25, subject: "ann"),
-        meterEvent("e4", quantity: 0, subject: "cid"),
-        meterEvent("e5", quantity: 60, subject: "bob"),
+        Fixtures.usageEvent("e1", quantity: 40, subject: "ann"),
+        Fixtures.usageEvent("e2", quantity: 100, subject: "bob"),
+        Fixtures.usageEvent("e3", quantity: 25, subject: "ann"),
+        Fixtures.usageEvent("e4", quantity: 0, subject: "cid"),
+        Fixtures.usageEvent("e5", quantity: 60, subject: "bob"),
     ]
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -67,7 +60,9 @@ struct AggregationTests {
         var value: Int64 = 0
         var seen: [Int64] = []
         for (i, quantity) in readings.enumerated() {
-            value = MeteringRule.aggregate(value, adding: meterEvent("g\(i)", "storage", quantity: quantity), aggregation: .max, isNewSubject: false)
+            value = MeteringRule.aggregate(
+                value, adding: Fixtures.usageEvent("g\(i)", "storage", quantity: quantity), aggregation: .max, isNewSubject: false
+            )
             seen.append(value)
         }
         #expect(seen == [5, 9, 9, 9, 9])
@@ -124,9 +119,11 @@ struct MonthBoundaryTests {
 
     @Test("events either side of midnight on the last day go to different months")
     func eventsEitherSideOfMidnight() {
-        let late = meterEvent("late", at: Fixtures.date("2026-05-31T23:59:59Z"))
-        let early = meterEvent("early", at: Fixtures.date("2026-06-01T00:00:00Z"))
-        let byMonth = Dictionary(grouping: [late, early]) { Month(containing: $0.occurredAt).description }.mapValues { $0.map(\.id) }
+        let late = Fixtures.usageEvent("late", at: Fixtures.date("2026-05-31T23:59:59Z"))
+        let early = Fixtures.usageEvent("early", at: Fixtures.date("2026-06-01T00:00:00Z"))
+        let byMonth = Dictionary(grouping: [late, early]) { Month(containing: $0.occurredAt).description }.mapValues {
+            $0.map(\.id)
+        }
         #expect(byMonth == ["2026-05": ["late"], "2026-06": ["early"]])
     }
 

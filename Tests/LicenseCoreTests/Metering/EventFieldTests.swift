@@ -11,7 +11,8 @@ struct EventFieldTests {
     ]
 
     static func reasons(id: String = "id", service: String = "mailing-emails", subject: String? = nil) -> [String] {
-        MeteringRule.validate([meterEvent(id, service, subject: subject)], services: services, now: Fixtures.now).map(\.reason)
+        MeteringRule.validate([Fixtures.usageEvent(id, service, subject: subject)], services: services, now: Fixtures.now).map(
+            \.reason)
     }
 
     static let idMessage = "id must be 1–128 printable ASCII characters"

@@ -38,7 +38,7 @@ struct SaturationTests {
             AggregateCase(aggregation: .max, current: limit - 1, quantity: limit, expected: limit),
         ])
     func aggregateSaturates(_ example: AggregateCase) {
-        let event = UsageEvent(id: "e", service: "x", quantity: example.quantity, occurredAt: Fixtures.now, subject: "s")
+        let event = Fixtures.usageEvent("e", "x", quantity: example.quantity, subject: "s")
         let value = MeteringRule.aggregate(
             example.current, adding: event, aggregation: example.aggregation, isNewSubject: example.isNewSubject)
         #expect(value == example.expected)
@@ -47,7 +47,7 @@ struct SaturationTests {
     @Test("9,224 events of 10^15 sum to Int64.max and stay there")
     func manyLargestEvents() {
         // 9,223 × 10^15 < Int64.max (≈ 9.2234 × 10^18) < 9,224 × 10^15
-        let events = (0..<9_230).map { meterEvent("e\($0)", quantity: Self.limit) }
+        let events = (0..<9_230).map { Fixtures.usageEvent("e\($0)", quantity: Self.limit) }
         #expect(foldEvents(Array(events.prefix(9_223)), .sum) == 9_223 * Self.limit)
         #expect(foldEvents(Array(events.prefix(9_224)), .sum) == .max)
         #expect(foldEvents(events, .sum) == .max)
@@ -125,7 +125,8 @@ struct SaturationTests {
         ])
     func quantityBounds(quantity: Int64, isValid: Bool) {
         let services = Dictionary(uniqueKeysWithValues: MeteredService.builtIn.map { ($0.name, $0) })
-        let problems = MeteringRule.validate([meterEvent("q", quantity: quantity)], services: services, now: Fixtures.now)
+        let problems = MeteringRule.validate(
+            [Fixtures.usageEvent("q", quantity: quantity)], services: services, now: Fixtures.now)
         #expect(problems.isEmpty == isValid, "\(problems)")
         if !isValid {
             #expect(problems.map(\.index) == [0])

@@ -47,6 +47,24 @@ struct AdminBrowser: Sendable {
             .post, path, body: Self.encode([("csrf", csrf)] + fields), headers: Self.formHeaders(cookie: cookie))
     }
 
+    /// Posts a `multipart/form-data` form with the session's CSRF token and one file, as a browser uploads it.
+    func upload(_ path: String, field: String, fileName: String, contents: Data) async throws -> HTTPResult {
+        let boundary = "----licensing-test-\(UUID().uuidString)"
+        var body = Data()
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n".utf8))
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8))
+        body.append(contents)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return try await client.send(
+            .post, path, body: body,
+            headers: [
+                .contentType: "multipart/form-data; boundary=\(boundary)", .cookie: "\(Self.cookieName)=\(cookie)",
+            ])
+    }
+
     /// The texts of the flash messages on a page, by kind (`success`, `error`, `info`).
     static func flashes(_ kind: String, in page: HTTPResult) -> [String] {
         let marker = #"<div class="flash \#(kind)""#

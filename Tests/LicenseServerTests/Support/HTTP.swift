@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LicenseTestSupport
 import NIOCore
 import Testing
 
@@ -59,11 +60,6 @@ struct HTTPResult: Sendable, CustomStringConvertible {
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
-}
-
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Sends requests to a server on `host:port`.

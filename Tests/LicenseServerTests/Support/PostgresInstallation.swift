@@ -177,10 +177,10 @@ final class PostgresInstallation: Sendable {
         node.child.send(SIGTERM)
         let ended = (try? await eventually(within: .seconds(20)) { node.child.hasEnded }) ?? nil
         if ended == nil {
-            let killed = await node.kill9()
-            Issue.record("\(name) did not stop within 20 s of SIGTERM and was killed: \(killed)")
+            let killed = try? await node.kill9()
+            Issue.record("\(name) did not stop within 20 s of SIGTERM and was killed: \(killed.map(\.description) ?? "")")
         } else {
-            _ = await node.child.wait()
+            _ = try? await node.child.wait()
         }
     }
 
