@@ -17,7 +17,7 @@ extension TenantAPI {
 
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
         let snapshot = try await snapshots.snapshot(try CurrentRequest.current().tenant())
-        return .ok(.init(body: .json(try .init(converting: UserListReport(users: UserReport.all(in: snapshot, now: Date()))))))
+        return .ok(.init(body: .json(.init(users: UserReport.all(in: snapshot, now: Date()).map(Components.Schemas.User.init)))))
     }
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
@@ -36,7 +36,7 @@ extension TenantAPI {
             isAdministrator: body.isAdministrator ?? false, passwordHash: hash)
         let user = try await store.addUsers(tenant: tenant, [draft], actor: context.actor, now: Date())[0]
         let report = UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date())
-        return .created(.init(body: .json(try .init(converting: report))))
+        return .created(.init(body: .json(.init(report))))
     }
 
     /// A long job: the users in batches, its progress on a user-import event (GET …/events, the Status tab).
@@ -61,7 +61,7 @@ extension TenantAPI {
         let name = try PathValue.name(input.path.userName, field: "userName")
         let snapshot = try await snapshots.snapshot(try CurrentRequest.current().tenant())
         guard let user = snapshot.user(named: name) else { throw APIError.notFound("unknown user '\(name)'") }
-        return .ok(.init(body: .json(try .init(converting: UserReport.make(user, in: snapshot, now: Date())))))
+        return .ok(.init(body: .json(.init(UserReport.make(user, in: snapshot, now: Date())))))
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
@@ -76,7 +76,7 @@ extension TenantAPI {
         let user = try await store.updateUser(
             tenant: tenant, userName: name, changes: changes, actor: context.actor, now: Date())
         let report = UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date())
-        return .ok(.init(body: .json(try .init(converting: report))))
+        return .ok(.init(body: .json(.init(report))))
     }
 
     func deleteUser(_ input: Operations.DeleteUser.Input) async throws -> Operations.DeleteUser.Output {
