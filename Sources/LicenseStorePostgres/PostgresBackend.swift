@@ -43,7 +43,8 @@ public final class PostgresBackend: DatabaseBackend {
     ///
     /// - Parameters:
     ///   - url: `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`.
-    ///   - requestTimeout: how long a request waits for the database before failing with `StoreUnavailable`.
+    ///   - requestTimeout: how long a request waits for the database before failing with `StoreUnavailable`, or with
+    ///     `StoreBusy` when it was waiting for a tenant's head row that another session holds.
     public static func connect(
         url: String, logger: Logger = Logger(label: "licensing.postgres"), requestTimeout: Duration = .seconds(5),
         maximumConnections: Int = 20, listen: Bool = false
@@ -115,16 +116,23 @@ public final class PostgresBackend: DatabaseBackend {
 
     /// Runs `body` in a transaction; with `tenant`, the tenant's head row is locked first, so the tenant's writers
     /// queue. A failure rolls back; a connection that cannot roll back is closed, never reused mid-transaction.
+    ///
+    /// A write whose deadline passes while it waits for the head row fails with `StoreBusy` (503 `database-busy`, CLI
+    /// exit 4, as SQLite's write lock): the database answered, another session holds the tenant. It opens no outage,
+    /// so reads and other tenants go on.
     public func write<T: Sendable>(
         tenant: String?, timeout: Duration?, _ body: @escaping @Sendable (PostgresSession) throws -> T
     ) async throws -> T {
         if let tenant { await gates.enter(tenant) }
         defer { if let tenant { gates.leave(tenant) } }
-        return try await transaction(begin: "BEGIN", timeout: timeout) { session in
+        let waitingForLock = LockWaitFlag()
+        return try await transaction(begin: "BEGIN", timeout: timeout, waitingForLock: waitingForLock) { session in
             if let tenant {
                 // The locked row is the engine's first read of the head (one round trip, not two).
-                guard let head = try session.row("SELECT * FROM tenant_head WHERE tenant_id = ? FOR UPDATE", [.text(tenant)])
-                else { throw LicenseInputError.unknownTenant(tenant) }
+                waitingForLock.set(true)
+                let head = try session.row("SELECT * FROM tenant_head WHERE tenant_id = ? FOR UPDATE", [.text(tenant)])
+                waitingForLock.set(false)
+                guard let head else { throw LicenseInputError.unknownTenant(tenant) }
                 session.changes.lockedHead(tenant: tenant, head)
             }
             return try body(session)
@@ -138,7 +146,8 @@ public final class PostgresBackend: DatabaseBackend {
     }
 
     private func transaction<T: Sendable>(
-        begin: String, timeout: Duration?, _ body: @escaping @Sendable (PostgresSession) throws -> T
+        begin: String, timeout: Duration?, waitingForLock: LockWaitFlag? = nil,
+        _ body: @escaping @Sendable (PostgresSession) throws -> T
     ) async throws -> T {
         if let message = outage.message { throw StoreUnavailable(message) }
         let leased = LeaseWatch()
@@ -147,7 +156,9 @@ public final class PostgresBackend: DatabaseBackend {
         // A statement never waits past the request's own deadline (plus a margin for the rollback).
         let deadline = DispatchTime.now() + .milliseconds(Int((finish + .seconds(1)).components.seconds * 1_000))
         do {
-            return try await withDeadlines(connect: requestTimeout, finish: finish, leased: leased) {
+            return try await withDeadlines(
+                connect: requestTimeout, finish: finish, leased: leased, waitingForLock: waitingForLock
+            ) {
                 [client, threads, logger] in
                 try await client.withConnection { connection in
                     leased.set(connection)
@@ -199,14 +210,19 @@ public final class PostgresBackend: DatabaseBackend {
     }
 
     /// Fails with `StoreUnavailable` when no connection is had within `connect` (the database is down or every
-    /// connection is busy), when the work does not end within `finish`, or when the connection breaks.
+    /// connection is busy), when the work does not end within `finish`, or when the connection breaks; with
+    /// `StoreBusy` when at `finish` the work is still waiting for the tenant's head row (`waitingForLock`).
     private func withDeadlines<T: Sendable>(
-        connect: Duration, finish: Duration, leased: LeaseWatch, _ body: @escaping @Sendable () async throws -> T
+        connect: Duration, finish: Duration, leased: LeaseWatch, waitingForLock: LockWaitFlag?,
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await Self.race(body, lost: leased.whenLost) {
             try await Task.sleep(for: connect)
             guard leased.isSet else { return StoreUnavailable("no database connection within \(connect.seconds) s") }
             if finish > connect { try await Task.sleep(for: finish - connect) }
+            if waitingForLock?.isSet == true {
+                return StoreBusy("another session has held the tenant's write lock for more than \(finish.seconds) s")
+            }
             return StoreUnavailable("the database did not finish within \(finish.seconds) s")
         }
     }
@@ -218,7 +234,7 @@ public final class PostgresBackend: DatabaseBackend {
     static func race<T: Sendable>(
         _ body: @escaping @Sendable () async throws -> T,
         lost: (@escaping @Sendable () -> Void) -> Void = { _ in },
-        deadline: @escaping @Sendable () async throws -> StoreUnavailable
+        deadline: @escaping @Sendable () async throws -> any Error
     ) async throws -> T {
         let outcome = RaceOutcome<T>()
         lost { outcome.resolve(.failure(StoreUnavailable("the connection to the database was lost"))) }
@@ -400,6 +416,14 @@ final class Outage: @unchecked Sendable {
             }
         }
     }
+}
+
+/// Set while a write waits for its tenant's head row (`SELECT … FOR UPDATE`).
+final class LockWaitFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set(_ waiting: Bool) { lock.withLock { value = waiting } }
 }
 
 /// Whether the work got a connection, and who to tell when that connection closes under it: a query whose

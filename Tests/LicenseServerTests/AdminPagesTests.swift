@@ -144,7 +144,7 @@ struct AdminPagesTests {
 
             #expect(result.status == 401, "\(result)")
             #expect(result.text.contains("The tenant, user name or password is not right."), "\(result.text.prefix(2_000))")
-            let status = try await client.send(.get, "/admin/status", headers: [.cookie: form.cookie])
+            let status = try await client.send(.get, "/admin/status", headers: [.cookie: form.cookieHeader])
             #expect(status.status == 303 && status.headers[.location]?.hasPrefix("/admin/login") == true, "\(status)")
         }
     }

@@ -246,33 +246,6 @@ struct EdgeInputTests {
     }
 }
 
-/// One anonymous browser on the sign-in page: its session cookie and the CSRF token of the form.
-struct SignInForm: Sendable {
-    var cookie: String
-    var csrf: String
-
-    static func open(_ client: APIClient) async throws -> SignInForm {
-        let page = try await client.get("/admin/login")
-        guard let setCookie = page.headers[.setCookie], let cookie = setCookie.split(separator: ";").first,
-            let csrfStart = page.text.range(of: #"name="csrf" value=""#),
-            let csrfEnd = page.text[csrfStart.upperBound...].firstIndex(of: "\"")
-        else { throw HarnessError("no session or CSRF token on the sign-in page: \(page)") }
-        return SignInForm(cookie: String(cookie), csrf: String(page.text[csrfStart.upperBound..<csrfEnd]))
-    }
-
-    func signIn(_ client: APIClient, userName: String, password: String, next: String? = nil) async throws -> HTTPResult {
-        var fields = ["csrf": csrf, "tenant": StandardTenant.id, "userName": userName, "password": password]
-        if let next { fields["next"] = next }
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        let body = fields.map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }.joined(separator: "&")
-        return try await client.send(
-            .post, "/admin/login", body: Data(body.utf8),
-            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie])
-    }
-}
-
 /// `licensing_admin_sign_ins_total` by result, from `/metrics`.
 enum SignInMetrics {
     static func read(_ client: APIClient) async throws -> [String: Int] {

@@ -19,16 +19,8 @@ struct AdminBrowser: Sendable {
             json: #"{"userName": "\#(userName)", "isAdministrator": true, "canLogIn": true, "password": "\#(password)"}"#)
         guard created.status == 201 else { throw HarnessError("could not create the administrator: \(created)") }
 
-        // The sign-in form gives a session of its own, with the CSRF token the form must send back.
-        let form = try await client.get("/admin/login")
-        let anonymous = try Self.sessionCookie(form)
-        let signedIn = try await client.send(
-            .post, "/admin/login",
-            body: Self.encode([
-                ("csrf", try Self.csrf(in: form)), ("tenant", StandardTenant.id), ("userName", userName),
-                ("password", password), ("next", "/admin/licenses"),
-            ]),
-            headers: Self.formHeaders(cookie: anonymous))
+        let form = try await SignInForm.open(client)
+        let signedIn = try await form.signIn(client, userName: userName, password: password, next: "/admin/licenses")
         guard signedIn.status == 303 else { throw HarnessError("sign-in failed: \(signedIn)") }
         let cookie = try Self.sessionCookie(signedIn)
         let page = try await client.send(.get, "/admin/status", headers: [.cookie: "\(Self.cookieName)=\(cookie)"])
@@ -81,8 +73,8 @@ struct AdminBrowser: Sendable {
     }
 
     static func encode(_ fields: [(String, String)]) -> Data {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
+        // ASCII letters and digits only: `CharacterSet.alphanumerics` would leave non-ASCII letters unencoded.
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
         let text = fields.map { name, value in
             (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name) + "="
                 + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)
@@ -103,5 +95,27 @@ struct AdminBrowser: Sendable {
         let token = page.text[field.upperBound...].prefix { $0 != "\"" }
         guard !token.isEmpty else { throw HarnessError("an empty CSRF field in \(page)") }
         return String(token)
+    }
+}
+
+/// One anonymous browser on the sign-in page: the session the form gives (its cookie's value) and the CSRF token the
+/// form must send back. `AdminBrowser.signIn` signs in through it; tests of the sign-in itself use it directly.
+struct SignInForm: Sendable {
+    var cookie: String
+    var csrf: String
+
+    static func open(_ client: APIClient) async throws -> SignInForm {
+        let page = try await client.get("/admin/login")
+        return SignInForm(cookie: try AdminBrowser.sessionCookie(page), csrf: try AdminBrowser.csrf(in: page))
+    }
+
+    /// The `Cookie` header of this session.
+    var cookieHeader: String { "\(AdminBrowser.cookieName)=\(cookie)" }
+
+    func signIn(_ client: APIClient, userName: String, password: String, next: String? = nil) async throws -> HTTPResult {
+        var fields = [("csrf", csrf), ("tenant", StandardTenant.id), ("userName", userName), ("password", password)]
+        if let next { fields.append(("next", next)) }
+        return try await client.send(
+            .post, "/admin/login", body: AdminBrowser.encode(fields), headers: AdminBrowser.formHeaders(cookie: cookie))
     }
 }
