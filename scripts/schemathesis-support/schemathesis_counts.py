@@ -2,7 +2,7 @@
 
 - `after_call` counts each operation's answers by status class and writes them to $SCHEMATHESIS_COUNTS as JSON when
   the run ends (scripts/schemathesis prints and checks them);
-- `map_case` puts a seeded body in the first and every third positive case, per phase, of the operations whose valid
+- `map_case` (and `before_add_examples`, for the examples phase) puts a seeded body in the first and every third positive case, per phase, of the operations whose valid
   bodies no schema can describe (a package signed by a trusted key and newer than the active one, a CSV of users not
   there yet, usage of this month, a tariff of a service the tenant has): as path values are seeded from the demo's
   data, so are these bodies, from $SCHEMATHESIS_BODIES (seed.py). Every other case stays generated.
@@ -26,6 +26,9 @@ positives: collections.Counter = collections.Counter()
 serial = itertools.count()
 
 
+SEEDED = ("activatePackage", "previewActivation", "importUsers", "ingestUsage", "setTariff")
+
+
 def seeded_body(operation):
     n = next(serial)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -44,10 +47,21 @@ def seeded_body(operation):
 
 
 @schemathesis.hook
+def before_add_examples(context, examples):
+    """The examples phase's cases (the document's examples, generated where it has none) get a seeded body too."""
+    for case in examples:
+        operation = case.operation.definition.raw.get("operationId")
+        if operation in SEEDED:
+            body = seeded_body(operation)
+            if body is not None:
+                case.body = body
+
+
+@schemathesis.hook
 def map_case(context, case):
     operation = case.operation.definition.raw.get("operationId")
     meta = case.meta
-    if operation not in ("activatePackage", "previewActivation", "importUsers", "ingestUsage", "setTariff"):
+    if operation not in SEEDED:
         return case
     if meta is None or getattr(meta.generation.mode, "value", "") != "positive":
         return case
