@@ -56,7 +56,8 @@ public struct APIError: HTTPResponseError, Sendable {
     static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: Set<HTTPRequest.Method>) -> APIError {
         var error = APIError(
             .methodNotAllowed, code: .methodNotAllowed,
-            "\(method.rawValue.prefix(32)) is not allowed here; allowed: \(allowed.map(\.rawValue).sorted().joined(separator: ", "))")
+            "\(method.rawValue.prefix(32)) is not allowed here; allowed: \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
+        )
         error.allow = allowed.sorted { $0.rawValue < $1.rawValue }
         return error
     }
