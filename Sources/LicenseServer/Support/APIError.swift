@@ -52,6 +52,11 @@ public struct APIError: HTTPResponseError, Sendable {
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: .notFound, message) }
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: .malformed, message) }
     static func invalid(_ message: String) -> APIError { APIError(.unprocessableContent, code: .invalidInput, message) }
+    /// An input error about a value of the request's body (a module key no package has): 422 with the error's code,
+    /// never the 404 of the path's resource.
+    static func invalidInBody(_ error: LicenseInputError) -> APIError {
+        APIError(.unprocessableContent, code: APIErrorCode(error), error.description)
+    }
     /// A method the path is not served with: 405, with `Allow` listing those it is (sorted).
     static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: Set<HTTPRequest.Method>) -> APIError {
         var error = APIError(
