@@ -4,7 +4,7 @@
   the run ends (scripts/schemathesis prints and checks them);
 - `map_case` (and `before_add_examples`, for the examples phase) puts a seeded body in the first and every third positive case, per phase, of the operations whose valid
   bodies no schema can describe (a package signed by a trusted key and newer than the active one, a CSV of users not
-  there yet, usage of this month, a tariff of a service the tenant has): as path values are seeded from the demo's
+  there yet, usage of this month, a tariff of a service the tenant has, licenses of modules it has): as path values are seeded from the demo's
   data, so are these bodies, from $SCHEMATHESIS_BODIES (seed.py). Every other case stays generated.
 """
 
@@ -26,7 +26,7 @@ positives: collections.Counter = collections.Counter()
 serial = itertools.count()
 
 
-SEEDED = ("activatePackage", "previewActivation", "importUsers", "ingestUsage", "setTariff")
+SEEDED = ("activatePackage", "previewActivation", "importUsers", "ingestUsage", "setTariff", "changeUserLicenses")
 
 
 def seeded_body(operation):
@@ -40,6 +40,9 @@ def seeded_body(operation):
         return f"userName,type\nschemathesis-import-{n},employee\n"
     if operation == "ingestUsage":
         return {"events": [{"id": f"schemathesis-{n}", "service": services[n % len(services)], "quantity": 1, "occurredAt": now}]}
+    if operation == "changeUserLicenses":
+        # No direct licenses: a set every user may be given whatever the tenant's packages hold.
+        return {"plans": [], "modules": []}
     if operation == "setTariff":
         return {"service": services[n % len(services)], "includedBase": 100, "includedPerUser": 10, "unitSize": 1,
                 "pricePerUnit": 2, "currency": "EUR"}

@@ -78,6 +78,7 @@ lines = [
     '"body.events[*].service" = { dictionary = "services", probability = 1.0 }',
     '"body.events[*].occurredAt" = { dictionary = "stamps", probability = 1.0 }',
     '"body.service" = { dictionary = "services", probability = 1.0 }',
+    '"body.modules[*]" = { dictionary = "module-keys", probability = 0.8 }',
     "",
 ]
 dictionaries = {}
@@ -89,6 +90,7 @@ for name, values in [
     ("events", events),
     ("satellites", satellites),
     ("services", services),
+    ("module-keys", ["ACME.acme-sync", "SUPEROFFICE.user", "SUPEROFFICE.windows"]),
     ("stamps", stamps),
     ("doomed-users", doomed_users),
     ("doomed-events", doomed_events),
@@ -130,9 +132,10 @@ for operation, values in [
 # A schema cannot say "signed by an issuer the tenant trusts" or "a user that is not there yet": a package of the
 # document's form may still be malformed inside (400 `malformed-package`) or refused (422 `bad-signature`, ...), and a
 # CSV of the document's form may hold a row the server refuses (422). Both are documented answers to valid-looking input.
-# Likewise a service is the tenant's data (the CLI defines more): one of the document's form may be unknown to the
-# tenant (422; the fuzzing phase draws the tenant's services above, the coverage phase does not use them).
-for operation in ("activatePackage", "previewActivation", "importUsers", "ingestUsage", "setTariff"):
+# Likewise services and module keys are the tenant's data (the CLI defines more services; packages bring modules): one
+# of the document's form may be unknown to the tenant (422; the fuzzing phase draws the tenant's own above, the coverage
+# phase does not use them).
+for operation in ("activatePackage", "previewActivation", "importUsers", "ingestUsage", "setTariff", "changeUserLicenses"):
     operations += [
         "[[operations]]",
         f'include-operation-id = "{operation}"',
