@@ -127,6 +127,8 @@ func buildRouter(
     try TenantAPI(store: store, snapshots: snapshots, defaultTrustRoot: configuration.defaultTrustRoot)
         .register(on: router, tokens: tokens)
     registerAdminUI(on: router, store: store, snapshots: snapshots, resources: admin, registry: registry)
+    // Last, so it runs only for requests no route matched: a known path with another method is 405 with `Allow`.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }
 

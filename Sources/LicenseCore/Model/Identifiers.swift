@@ -85,8 +85,8 @@ public enum Validate {
         guard !value.isEmpty, value.count <= limit else {
             throw .invalid(field: field, reason: "must be 1–\(limit) characters")
         }
-        let forbidden = CharacterSet.controlCharacters.union(CharacterSet(charactersIn: "/\\"))
-        guard value.unicodeScalars.allSatisfy({ !forbidden.contains($0) }), value != ".", value != ".." else {
+        guard value.unicodeScalars.allSatisfy({ !isControl($0) && $0 != "/" && $0 != "\\" }), value != ".", value != ".."
+        else {
             throw .invalid(field: field, reason: "must not contain slashes or control characters")
         }
         guard value.trimmingCharacters(in: .whitespaces) == value else {
@@ -104,12 +104,21 @@ public enum Validate {
         }
     }
 
+    /// A control or format character (Unicode Cc or Cf), refused in names and text. Read from the scalar's general
+    /// category, the same on every platform: Foundation's `CharacterSet.controlCharacters` is not (on Linux it also
+    /// holds code points Unicode has not assigned, which the OpenAPI document's patterns allow).
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format: true
+        default: false
+        }
+    }
+
     /// Free text (descriptions, messages): bounded and without control characters other than newlines and tabs.
     public static func text(_ value: String?, field: String, limit: Int = 2_000) throws(LicenseInputError) {
         guard let value else { return }
         guard value.count <= limit else { throw .invalid(field: field, reason: "longer than \(limit) characters") }
-        let allowed = CharacterSet(charactersIn: "\n\t")
-        guard value.unicodeScalars.allSatisfy({ !CharacterSet.controlCharacters.contains($0) || allowed.contains($0) })
+        guard value.unicodeScalars.allSatisfy({ !isControl($0) || $0 == "\n" || $0 == "\t" })
         else { throw .invalid(field: field, reason: "contains control characters") }
     }
 }

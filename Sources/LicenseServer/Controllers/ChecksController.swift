@@ -25,7 +25,7 @@ struct ChecksController {
         }
         group.post("users/:userName/login-check") { request, context in
             try context.require(.check)
-            let name = try PathValue.decoded(context, "userName")
+            let name = try PathValue.name(try PathValue.decoded(context, "userName"), field: "userName")
             let body = try await request.decodeJSON(LoginCheckBody.self, context: context)
             let decision = try await snapshots.snapshot(try context.tenant()).loginCheck(userName: name, client: body.client)
             return try JSONResponse.make(decision)
@@ -65,8 +65,9 @@ enum CheckResponses {
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer()))
     }
 
-    /// The user and module of the check's path: `PathValue.decoded(context, "userName")` and `PathValue.module(context)`,
-    /// with a fast path for the usual names.
+    /// The user and module of the check's path: `PathValue.decoded(context, "userName")` validated as a name (422
+    /// beyond the document's limits, as on every other route) and `PathValue.module(context)`, with a fast path for the
+    /// usual names.
     ///
     /// The path values are found by scanning the matched parameters (a look-up by name hashes the name and costs more
     /// than the check itself). Plain ASCII names of letters, digits, `-` and `_` (1–64 bytes) are valid owner
@@ -76,13 +77,30 @@ enum CheckResponses {
         let owner = context.pathParameter("owner")
         let module = context.pathParameter("module")
         guard let user, let owner, let module else {
-            return (try PathValue.decoded(context, "userName"), try PathValue.module(context))
+            let name = try PathValue.name(try PathValue.decoded(context, "userName"), field: "userName")
+            return (name, try PathValue.module(context))
         }
         let name = try PathValue.decode(String(user), parameter: "userName")
+        if !isPlainUserName(name) { _ = try PathValue.name(name, field: "userName") }
         let ownerName = String(owner)
         let moduleName = String(module)
         guard isPlainName(ownerName), isPlainName(moduleName) else { return (name, try PathValue.module(context)) }
         return (name, ModuleKey(owner: ownerName, module: moduleName))
+    }
+
+    /// Whether `name` is a valid user name by a look at its bytes alone: 1–128 printable ASCII characters but `/` and
+    /// `\`, no space at either end, not `.` or `..`. Other names are validated in full (`PathValue.name`).
+    private static func isPlainUserName(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard (1...128).contains(bytes.count), bytes.first != UInt8(ascii: " "), bytes.last != UInt8(ascii: " ") else {
+                return false
+            }
+            guard bytes.count > 2 || bytes.contains(where: { $0 != UInt8(ascii: ".") }) else { return false }
+            return bytes.allSatisfy { byte in
+                (0x20...0x7e).contains(byte) && byte != UInt8(ascii: "/") && byte != UInt8(ascii: "\\")
+            }
+        }
     }
 
     private static func isPlainName(_ name: String) -> Bool {

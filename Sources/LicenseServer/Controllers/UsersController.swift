@@ -100,7 +100,12 @@ extension TenantAPI {
             plans: try Self.moduleKeys(body.plans, field: "plans"), modules: try Self.moduleKeys(body.modules, field: "modules"))
         let context = try CurrentRequest.current()
         let tenant = try context.tenant()
-        _ = try await store.changeLicenses(tenant: tenant, userName: name, to: desired, actor: context.actor, now: Date())
+        do {
+            _ = try await store.changeLicenses(tenant: tenant, userName: name, to: desired, actor: context.actor, now: Date())
+        } catch LicenseInputError.unknownModule(let module) {
+            // A key of the body, not the path's resource (the user): 422, as for any other bad value of the body.
+            throw APIError.invalidInBody(.unknownModule(module))
+        }
         return .ok(.init(body: .json(try await licenses(of: name, tenant: tenant))))
     }
 

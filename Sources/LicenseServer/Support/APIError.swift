@@ -12,6 +12,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public let message: String
     /// Per-item problems of a batch, when there are any.
     public let details: [BatchProblem]?
+    /// The methods the path is served with, for the `Allow` header of a 405.
+    public var allow: [HTTPRequest.Method] = []
 
     public init(_ status: HTTPResponse.Status, code: APIErrorCode, _ message: String, details: [BatchProblem]? = nil) {
         self.init(status, code: code.rawValue, message, details: details)
@@ -39,6 +41,7 @@ public struct APIError: HTTPResponseError, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if !allow.isEmpty { headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -49,6 +52,20 @@ public struct APIError: HTTPResponseError, Sendable {
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: .notFound, message) }
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: .malformed, message) }
     static func invalid(_ message: String) -> APIError { APIError(.unprocessableContent, code: .invalidInput, message) }
+    /// An input error about a value of the request's body (a module key no package has): 422 with the error's code,
+    /// never the 404 of the path's resource.
+    static func invalidInBody(_ error: LicenseInputError) -> APIError {
+        APIError(.unprocessableContent, code: APIErrorCode(error), error.description)
+    }
+    /// A method the path is not served with: 405, with `Allow` listing those it is (sorted).
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: Set<HTTPRequest.Method>) -> APIError {
+        var error = APIError(
+            .methodNotAllowed, code: .methodNotAllowed,
+            "\(method.rawValue.prefix(32)) is not allowed here; allowed: \(allowed.map(\.rawValue).sorted().joined(separator: ", "))"
+        )
+        error.allow = allowed.sorted { $0.rawValue < $1.rawValue }
+        return error
+    }
 
     /// Maps any error to the API's shape, in one place. Unknown errors become a generic 500; the caller logs them.
     static func from(_ error: any Error) -> APIError? {

@@ -155,3 +155,67 @@ final class RequestMetrics: @unchecked Sendable {
         return histogram
     }
 }
+
+/// A method a path is not served with: 405 `method-not-allowed` with `Allow` naming the methods it is served with,
+/// instead of the router's 404.
+///
+/// Added to the router after every route, so it runs only for requests no route matched (not on any route's chain).
+/// The path is matched against the routes' patterns as the router's trie matches it: segment by segment, a constant
+/// before a parameter before `**`; the best pattern's methods are the answer. A path no route has, or a method the best
+/// pattern serves (a request the router refused for another reason), stays 404.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    struct Pattern: Sendable {
+        var segments: [RouterPath.Element]
+        var methods: Set<HTTPRequest.Method>
+    }
+
+    let patterns: [Pattern]
+
+    init(routes: [Router<Context>.RouteDescription]) {
+        var byPath: [String: Pattern] = [:]
+        for route in routes {
+            byPath[route.path.description, default: Pattern(segments: Array(route.path), methods: [])].methods.insert(
+                route.method)
+        }
+        patterns = Array(byPath.values)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
+        guard let allowed = allowedMethods(path: request.uri.path), !allowed.contains(request.method) else {
+            return try await next(request, context)
+        }
+        throw APIError.methodNotAllowed(request.method, allowed: allowed)
+    }
+
+    /// The methods of the pattern the router would pick for `path`, nil when none matches.
+    func allowedMethods(path: String) -> Set<HTTPRequest.Method>? {
+        let components = path.split(separator: "/")
+        var best: (rank: [Int], methods: Set<HTTPRequest.Method>)?
+        for pattern in patterns {
+            guard let rank = Self.rank(pattern.segments, components) else { continue }
+            if let current = best, !rank.lexicographicallyPrecedes(current.rank) {
+                if rank == current.rank { best?.methods.formUnion(pattern.methods) }
+                continue
+            }
+            best = (rank, pattern.methods)
+        }
+        return best?.methods
+    }
+
+    /// Per segment, how specific the pattern's element that matches it is (0 a constant, 1 a parameter or wildcard,
+    /// 2 `**`); nil when the pattern does not match the path.
+    static func rank(_ segments: [RouterPath.Element], _ components: [Substring]) -> [Int]? {
+        var rank: [Int] = []
+        for (index, element) in segments.enumerated() {
+            if element.description == "**" {
+                // The rest of the path (at least one segment), as the router's recursive wildcard at the end.
+                guard index == segments.count - 1, components.count > index else { return nil }
+                return rank + [2]
+            }
+            guard index < components.count, element ~= components[index] else { return nil }
+            rank.append(element == components[index] ? 0 : 1)
+        }
+        return components.count == segments.count ? rank : nil
+    }
+}
