@@ -36,6 +36,31 @@ struct DocumentContractTests {
         }
     }
 
+    @Test(
+        "an empty string for an enum whose schema allows null is 422 naming the field, and changes nothing",
+        arguments: [
+            ("POST", "/users", #"{"userName": "zoe", "type": ""}"#, "type"),
+            ("PATCH", "/users/ada", #"{"type": ""}"#, "type"),
+            ("POST", "/events", #"{"key": "motd", "message": "Hello", "scope": ""}"#, "scope"),
+        ])
+    func emptyEnumMember(method: String, path: String, body: String, field: String) async throws {
+        try await withStandardServer { client, tenant, _ in
+            let base = StandardTenant.base
+            let before = try await client.get("\(base)/users", token: tenant.admin.presented).body
+            let events = try await client.get("\(base)/events", token: tenant.admin.presented).body
+            // When the field is "" (the generator reads the document's null member as a "" case)
+            let result = try await client.send(
+                HTTPRequest.Method(method)!, base + path, token: tenant.admin.presented, json: body)
+            // Then it is refused with 422 naming the field, and nothing changed
+            #expect(result.status == 422, "\(result)")
+            let error = try result.object()["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "invalid-input", "\(result)")
+            #expect((error?["message"] as? String)?.hasPrefix("\(field) must be one of") == true, "\(result)")
+            #expect(try await client.get("\(base)/users", token: tenant.admin.presented).body == before)
+            #expect(try await client.get("\(base)/events", token: tenant.admin.presented).body == events)
+        }
+    }
+
     @Test("the check and the login check refuse a user name beyond the document's 128 characters with 422")
     func checkNameLimit() async throws {
         try await withStandardServer { client, tenant, _ in

@@ -18,7 +18,7 @@ extension TenantAPI {
         let tenant = try context.tenant()
         guard case .json(let body) = input.body else { throw APIError.badRequest("the request body is empty; expected JSON") }
         let draft = EventDraft(
-            key: body.key, scope: body.scope.flatMap { SystemEvent.Scope(rawValue: $0.rawValue) } ?? .system,
+            key: body.key, scope: try NullableEnum.value(body.scope, as: SystemEvent.Scope.self, field: "scope") ?? .system,
             scopeOwner: body.owner, message: body.message, expectedFinish: body.expectedFinish)
         let event = try await store.addEvent(tenant: tenant, draft, actor: context.actor, now: Date())
         await EventsController.wrote(tenant: tenant, store: store, snapshots: snapshots, logger: context.logger)

@@ -27,7 +27,7 @@ extension TenantAPI {
         }
         let tenant = Tenant(
             id: body.id, companyName: body.companyName, serialNumber: body.serialNumber,
-            databaseType: body.databaseType.flatMap { DatabaseType(rawValue: $0.rawValue) } ?? .central,
+            databaseType: try NullableEnum.value(body.databaseType, as: DatabaseType.self, field: "databaseType") ?? .central,
             databaseOwner: body.databaseOwner ?? body.companyName, trustRoot: root, createdAt: Date().wholeSeconds)
         try await store.createTenant(tenant, actor: context.actor)
         return .created(.init(body: .json(Self.summary(tenant))))

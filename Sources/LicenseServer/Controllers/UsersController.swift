@@ -32,7 +32,8 @@ extension TenantAPI {
         }
         let draft = NewUser(
             userName: body.userName, displayName: body.displayName, email: body.email,
-            type: body._type.flatMap { UserType(rawValue: $0.rawValue) } ?? .employee, canLogIn: body.canLogIn ?? false,
+            type: try NullableEnum.value(body._type, as: UserType.self, field: "type") ?? .employee,
+            canLogIn: body.canLogIn ?? false,
             isAdministrator: body.isAdministrator ?? false, passwordHash: hash)
         let user = try await store.addUsers(tenant: tenant, [draft], actor: context.actor, now: Date())[0]
         let report = UserReport.make(user, in: try await snapshots.snapshot(tenant), now: Date())
@@ -71,7 +72,7 @@ extension TenantAPI {
         guard case .json(let body) = input.body else { throw APIError.badRequest("the request body is empty; expected JSON") }
         let changes = UserChanges(
             canLogIn: body.canLogIn, retired: body.retired, waitingForApproval: body.waitingForApproval,
-            isAdministrator: body.isAdministrator, type: body._type.flatMap { UserType(rawValue: $0.rawValue) },
+            isAdministrator: body.isAdministrator, type: try NullableEnum.value(body._type, as: UserType.self, field: "type"),
             displayName: body.displayName.map { .some($0) }, email: body.email.map { .some($0) })
         let user = try await store.updateUser(
             tenant: tenant, userName: name, changes: changes, actor: context.actor, now: Date())

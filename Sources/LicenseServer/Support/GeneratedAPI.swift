@@ -302,3 +302,18 @@ extension APIError {
         }
     }
 }
+
+/// An enum of a request body whose schema allows null: the generator reads the document's `null` member as a case
+/// `""`, which is no value of the core's. Absent or null is nil; `""` is 422, as any other value the core lacks.
+enum NullableEnum {
+    static func value<Core: RawRepresentable & CaseIterable, Payload: RawRepresentable>(
+        _ payload: Payload?, as type: Core.Type, field: String
+    ) throws -> Core? where Core.RawValue == String, Payload.RawValue == String {
+        guard let payload else { return nil }
+        guard let value = Core(rawValue: payload.rawValue) else {
+            let allowed = Core.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError.invalid("\(field) must be one of \(allowed), or null; got '\(payload.rawValue)'")
+        }
+        return value
+    }
+}
