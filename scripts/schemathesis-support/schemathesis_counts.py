@@ -64,13 +64,22 @@ def before_add_examples(context, examples):
 def map_case(context, case):
     operation = case.operation.definition.raw.get("operationId")
     meta = case.meta
-    if operation not in SEEDED:
-        return case
     if meta is None or getattr(meta.generation.mode, "value", "") != "positive":
+        return case
+    if operation == "createUser" and isinstance(case.body, dict) and isinstance(case.body.get("password"), str):
+        # The document says 8 to 72 characters and, in words, at most 72 bytes of UTF-8 (what bcrypt reads), which a
+        # JSON schema cannot state: a valid case keeps its length in ASCII when its UTF-8 is longer than 72 bytes.
+        password = case.body["password"]
+        if len(password.encode("utf-8")) > 72:
+            case.body["password"] = "p" * len(password)
+    if operation not in SEEDED:
         return case
     key = (operation, str(getattr(meta.phase, "name", "")))
     positives[key] += 1
-    if positives[key] % 3 != 1:
+    # changeUserLicenses: two cases in three, since random module keys are nearly always ones the tenant's packages do
+    # not have (a documented 422), so one in three left the operation "mostly rejected" in some runs (a warning).
+    seeded = positives[key] % 3 != 0 if operation == "changeUserLicenses" else positives[key] % 3 == 1
+    if not seeded:
         return case
     body = seeded_body(operation)
     if body is not None:
